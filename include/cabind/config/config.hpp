@@ -1,0 +1,157 @@
+#pragma once
+// The loaded configuration of one vehicle: pure, immutable data.
+// Produced by config::load() (loader.hpp) from vehicle.yaml, its DBC, profiles/*.yaml and
+// rules.yaml; every name in it has been checked (DBC references exist, outputs and signals
+// that rules name exist). No YAML node survives the load.
+//
+// Expressions (interlocks, rule conditions and values) are kept as text with the location
+// of their first character; the rules module compiles them and reports errors at
+// file:line:(column + offset).
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "cabind/dbc/database.hpp"
+#include "cabind/diag/diagnostic.hpp"
+#include "cabind/profile/directory.hpp"
+#include "cabind/profile/profile.hpp"
+
+namespace cabind::config {
+
+struct Expression {
+  std::string text;
+  // First character of `text` in its file. Exact for plain and single-line quoted
+  // scalars; for block scalars (| or >) it is the indicator's position.
+  diag::Location where;
+};
+
+// A signal of one bus's DBC: written "Message.Signal" (on the default bus) or
+// "bus:Message.Signal" in YAML.
+struct SignalRef {
+  std::string bus;
+  std::string message;
+  std::string signal;
+  diag::Location where;
+};
+
+struct Bus {
+  std::string name = "body";
+  std::string interface;  // SocketCAN interface, e.g. "can0", "vcan0"
+  bool fd = false;        // the interface runs CAN FD
+  std::string dbc_path;   // resolved against the vehicle file's directory
+  dbc::Database database;
+  diag::Location where;
+};
+
+// A semantic name (COVESA VSS path where one exists) bound to a DBC signal.
+struct SignalMapping {
+  std::string name;
+  SignalRef source;
+};
+
+enum class SendMode : std::uint8_t {
+  on_change,  // one frame when the commanded value changes
+  cyclic,     // repeated at the message's GenMsgCycleTime
+};
+
+struct Range {
+  double min = 0.0;
+  double max = 0.0;
+};
+
+struct Output {
+  std::string name;                   // semantic name rules "set"
+  SignalRef signal;                   // where the command is written
+  std::optional<SignalRef> feedback;  // confirms the command
+  std::optional<Range> range;         // commands outside are clamped by rules, refused here
+  bool learn = false;     // a manual change while a driver is active updates the profile
+  std::string interlock;  // name of the interlock that must hold; empty = none
+  SendMode send = SendMode::on_change;
+  std::chrono::milliseconds cycle{0};  // from the DBC when send == cyclic
+  diag::Location where;
+};
+
+struct Interlock {
+  std::string name;
+  Expression condition;  // true = the action is allowed
+};
+
+struct IdentitySource {
+  std::string signal;  // a semantic name of `signals`
+  profile::IdentifierKind kind = profile::IdentifierKind::key_fob;
+  int priority = 0;  // higher wins
+  std::chrono::milliseconds debounce{0};
+  diag::Location where;
+};
+
+enum class TieBreak : std::uint8_t {
+  most_recent,   // equal priorities: the latest identification wins
+  keep_current,  // equal priorities: the driver already selected stays
+};
+
+struct Identity {
+  std::vector<IdentitySource> sources;
+  TieBreak tie_break = TieBreak::most_recent;
+};
+
+// ---- rules.yaml ----
+
+struct DriverIdentified {};
+struct SignalChanged {
+  std::string signal;  // a semantic name of `signals`
+  diag::Location where;
+};
+struct BecameTrue {
+  Expression condition;  // fires on the false -> true edge
+};
+struct AfterIdentified {
+  std::chrono::milliseconds delay{0};
+};
+using Trigger = std::variant<DriverIdentified, SignalChanged, BecameTrue, AfterIdentified>;
+
+struct SetOutput {
+  std::string output;  // a name of `outputs`
+  Expression value;
+  diag::Location where;
+};
+struct RecallSeat {
+  std::optional<std::uint8_t> slot;  // empty = the active profile's memory slot
+};
+struct Navigate {
+  std::string favourite;  // empty = the profile's default for the weekday and time
+  diag::Location where;
+};
+using Action = std::variant<SetOutput, RecallSeat, Navigate>;
+
+struct Rule {
+  std::string name;
+  int priority = 0;  // higher wins when two rules set the same output
+  Trigger on;
+  std::optional<Expression> when;
+  std::vector<Action> actions;
+  diag::Location where;
+};
+
+struct Config {
+  std::string file;        // the vehicle file it was loaded from
+  std::vector<Bus> buses;  // the first is the default bus
+  std::vector<SignalMapping> signals;
+  std::vector<Output> outputs;
+  std::vector<Interlock> interlocks;
+  Identity identity;
+  std::uint32_t stale_factor = 10;  // a signal is stale after stale_factor x cycle time
+  profile::ProfileDirectory profiles;
+  std::vector<Rule> rules;
+
+  [[nodiscard]] const Bus* find_bus(std::string_view name) const noexcept;
+  [[nodiscard]] const SignalMapping* find_signal(std::string_view name) const noexcept;
+  [[nodiscard]] const Output* find_output(std::string_view name) const noexcept;
+  [[nodiscard]] const Interlock* find_interlock(std::string_view name) const noexcept;
+};
+
+}  // namespace cabind::config

@@ -1,0 +1,30 @@
+#pragma once
+// vehicle.yaml -> the vehicle part of a Config, checked on its own (names, types, ranges,
+// references between its own sections). DBC references, profiles and rules are checked
+// by load() (loader.hpp), which reads the files this one points to.
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "cabind/config/config.hpp"
+#include "cabind/diag/diagnostic.hpp"
+
+namespace cabind::config {
+
+struct VehicleFile {
+  Config config;             // buses without their DBC database yet, no profiles, no rules
+  std::string profiles_dir;  // as written, relative to the vehicle file
+  diag::Location profiles_where;
+  std::string rules_file;  // as written; empty = no rules
+  diag::Location rules_where;
+};
+
+[[nodiscard]] std::optional<VehicleFile> parse_vehicle(std::string_view text, std::string file,
+                                                       diag::Diagnostics& diagnostics);
+
+// "Message.Signal" or "bus:Message.Signal"; nullopt when the text has neither shape.
+[[nodiscard]] std::optional<SignalRef> parse_signal_ref(std::string_view text,
+                                                        std::string_view default_bus);
+
+}  // namespace cabind::config

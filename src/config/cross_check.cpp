@@ -1,0 +1,134 @@
+#include "cabind/config/cross_check.hpp"
+
+#include <string>
+#include <vector>
+
+#include "cabind/config/yaml_reader.hpp"
+
+namespace cabind::config {
+
+namespace {
+
+std::string suggestion(std::string_view word, const std::vector<std::string_view>& known) {
+  const auto close = closest(word, known);
+  return close ? " (did you mean '" + std::string(*close) + "'?)" : std::string();
+}
+
+// The DBC signal a reference names, or nullptr after reporting why not.
+const dbc::Signal* resolve(const Config& config, const SignalRef& ref,
+                           diag::Diagnostics& diagnostics, const dbc::Message** message_out) {
+  const Bus* bus = config.find_bus(ref.bus);
+  if (bus == nullptr) {
+    diagnostics.error(ref.where, "unknown bus '" + ref.bus + "'");
+    return nullptr;
+  }
+  const dbc::Message* message = bus->database.find_message(ref.message);
+  if (message == nullptr) {
+    std::vector<std::string_view> known;
+    for (const auto& candidate : bus->database.messages)
+      known.emplace_back(candidate.name);
+    diagnostics.error(ref.where, "message '" + ref.message + "' is not in " + bus->dbc_path +
+                                     suggestion(ref.message, known));
+    return nullptr;
+  }
+  const dbc::Signal* signal = message->find_signal(ref.signal);
+  if (signal == nullptr) {
+    std::vector<std::string_view> known;
+    for (const auto& candidate : message->signals)
+      known.emplace_back(candidate.name);
+    diagnostics.error(ref.where, "message '" + ref.message + "' has no signal '" + ref.signal +
+                                     "'" + suggestion(ref.signal, known));
+    return nullptr;
+  }
+  if (message->fd && !bus->fd) {
+    diagnostics.error(ref.where, "message '" + ref.message + "' is a CAN FD frame but bus '" +
+                                     bus->name + "' is not configured with fd: true");
+  }
+  if (message_out != nullptr) *message_out = message;
+  return signal;
+}
+
+bool has_range(const dbc::Signal& signal) {
+  return !(signal.minimum == 0.0 && signal.maximum == 0.0);
+}
+
+std::string number_text(double value) {
+  std::string text = std::to_string(value);
+  while (!text.empty() && text.back() == '0')
+    text.pop_back();
+  if (!text.empty() && text.back() == '.') text.pop_back();
+  return text;
+}
+
+}  // namespace
+
+void check_dbc_references(Config& config, diag::Diagnostics& diagnostics) {
+  for (const auto& mapping : config.signals) {
+    resolve(config, mapping.source, diagnostics, nullptr);
+  }
+  for (auto& output : config.outputs) {
+    const dbc::Message* message = nullptr;
+    const dbc::Signal* signal = resolve(config, output.signal, diagnostics, &message);
+    if (output.feedback) resolve(config, *output.feedback, diagnostics, nullptr);
+    if (signal == nullptr) continue;
+    if (output.range && has_range(*signal) &&
+        (output.range->min < signal->minimum || output.range->max > signal->maximum)) {
+      diagnostics.error(output.where, "range [" + number_text(output.range->min) + ", " +
+                                          number_text(output.range->max) + "] of output '" +
+                                          output.name + "' exceeds the DBC range [" +
+                                          number_text(signal->minimum) + ", " +
+                                          number_text(signal->maximum) + "] of " +
+                                          output.signal.message + "." + output.signal.signal);
+    }
+    if (output.send == SendMode::cyclic) {
+      if (!message->cycle_time_ms || *message->cycle_time_ms == 0) {
+        diagnostics.error(output.where, "output '" + output.name + "' is sent cyclic but " +
+                                            message->name + " has no GenMsgCycleTime in the DBC");
+      } else {
+        output.cycle = std::chrono::milliseconds(*message->cycle_time_ms);
+      }
+    }
+  }
+}
+
+void check_rule_references(const Config& config, diag::Diagnostics& diagnostics) {
+  std::vector<std::string_view> outputs;
+  for (const auto& output : config.outputs)
+    outputs.emplace_back(output.name);
+  std::vector<std::string_view> signals;
+  for (const auto& mapping : config.signals)
+    signals.emplace_back(mapping.name);
+
+  for (const auto& rule : config.rules) {
+    if (const auto* changed = std::get_if<SignalChanged>(&rule.on)) {
+      if (config.find_signal(changed->signal) == nullptr) {
+        diagnostics.error(changed->where, "rule '" + rule.name + "': '" + changed->signal +
+                                              "' is not one of signals" +
+                                              suggestion(changed->signal, signals));
+      }
+    }
+    for (const auto& action : rule.actions) {
+      if (const auto* set = std::get_if<SetOutput>(&action)) {
+        if (config.find_output(set->output) == nullptr) {
+          diagnostics.error(set->where, "rule '" + rule.name + "': '" + set->output +
+                                            "' is not one of outputs" +
+                                            suggestion(set->output, outputs));
+        }
+      } else if (const auto* navigate = std::get_if<Navigate>(&action)) {
+        if (navigate->favourite.empty()) continue;
+        bool found = false;
+        for (const auto& candidate : config.profiles.profiles()) {
+          found = found || candidate.navigation.find_favourite(navigate->favourite) != nullptr;
+        }
+        if (!found) {
+          diagnostics.error(navigate->where, "rule '" + rule.name +
+                                                 "': no profile has a "
+                                                 "favourite named '" +
+                                                 navigate->favourite + "'");
+        }
+      }
+    }
+  }
+}
+
+}  // namespace cabind::config

@@ -1,0 +1,125 @@
+#include "cabind/config/loader.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <iterator>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+#include "cabind/config/cross_check.hpp"
+#include "cabind/config/profile_parser.hpp"
+#include "cabind/config/rules_parser.hpp"
+#include "cabind/config/vehicle_parser.hpp"
+#include "cabind/dbc/parser.hpp"
+
+namespace cabind::config {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string display(const fs::path& path) {
+  return path.lexically_normal().string();
+}
+
+// Profile files of a directory, sorted so that diagnostics come in a stable order.
+std::vector<fs::path> profile_files(const fs::path& directory, const diag::Location& where,
+                                    diag::Diagnostics& diagnostics) {
+  std::vector<fs::path> files;
+  std::error_code error;
+  if (!fs::is_directory(directory, error)) {
+    diagnostics.error(where, "profiles directory " + display(directory) + " does not exist");
+    return files;
+  }
+  for (fs::directory_iterator it(directory, error), end; !error && it != end; it.increment(error)) {
+    const fs::path& path = it->path();
+    if (path.extension() == ".yaml" && it->is_regular_file(error)) files.push_back(path);
+  }
+  if (error) {
+    diagnostics.error(where, "cannot list " + display(directory) + ": " + error.message());
+  }
+  std::sort(files.begin(), files.end());
+  if (files.empty() && !error) {
+    diagnostics.error(where, "profiles directory " + display(directory) +
+                                 " has no *.yaml profile (a guest profile is required)");
+  }
+  return files;
+}
+
+}  // namespace
+
+std::optional<std::string> read_config_file(const fs::path& path, diag::Diagnostics& diagnostics,
+                                            std::size_t max_bytes) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    diagnostics.error({display(path), 0, 0}, "cannot open file");
+    return std::nullopt;
+  }
+  // Read one byte past the limit so that parse_yaml reports where the limit is exceeded,
+  // without ever holding more than that in memory.
+  std::string text(max_bytes + 1, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  if (in.bad()) {
+    diagnostics.error({display(path), 0, 0}, "read error");
+    return std::nullopt;
+  }
+  return text;
+}
+
+LoadResult load(const fs::path& vehicle_file) {
+  LoadResult result;
+  diag::Diagnostics& diagnostics = result.diagnostics;
+  const fs::path base = vehicle_file.parent_path();
+
+  const auto text = read_config_file(vehicle_file, diagnostics);
+  if (!text) return result;
+  auto vehicle = parse_vehicle(*text, display(vehicle_file), diagnostics);
+
+  std::vector<profile::Profile> profiles;
+  const fs::path profiles_dir = base / (vehicle ? vehicle->profiles_dir : "profiles");
+  const diag::Location profiles_where =
+      vehicle ? vehicle->profiles_where : diag::Location{display(vehicle_file), 0, 0};
+  bool profiles_ok = true;
+  for (const auto& file : profile_files(profiles_dir, profiles_where, diagnostics)) {
+    const auto profile_text = read_config_file(file, diagnostics);
+    auto parsed =
+        profile_text ? parse_profile(*profile_text, display(file), diagnostics) : std::nullopt;
+    profiles_ok = profiles_ok && parsed.has_value();
+    if (parsed) profiles.push_back(std::move(*parsed));
+  }
+  std::optional<profile::ProfileDirectory> directory;
+  if (profiles_ok) directory = profile::ProfileDirectory::build(std::move(profiles), diagnostics);
+
+  if (!vehicle) return result;
+  Config& config = vehicle->config;
+
+  std::optional<std::vector<Rule>> rules{std::vector<Rule>{}};
+  if (!vehicle->rules_file.empty()) {
+    const fs::path rules_path = base / vehicle->rules_file;
+    const auto rules_text = read_config_file(rules_path, diagnostics);
+    rules = rules_text ? parse_rules(*rules_text, display(rules_path), diagnostics) : std::nullopt;
+  }
+
+  bool dbc_ok = true;
+  for (auto& bus : config.buses) {
+    const fs::path dbc_path = base / bus.dbc_path;
+    auto parsed = dbc::parse_file(dbc_path);
+    diagnostics.append(parsed.diagnostics);
+    dbc_ok = dbc_ok && parsed.ok();
+    bus.dbc_path = display(dbc_path);
+    if (parsed.ok()) bus.database = std::move(*parsed.database);
+  }
+  if (dbc_ok) check_dbc_references(config, diagnostics);
+
+  if (!rules || !directory) return result;
+  config.rules = std::move(*rules);
+  config.profiles = std::move(*directory);
+  check_rule_references(config, diagnostics);
+  if (diagnostics.has_errors()) return result;
+  result.config = std::move(config);
+  return result;
+}
+
+}  // namespace cabind::config

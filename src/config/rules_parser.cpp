@@ -1,0 +1,199 @@
+#include "cabind/config/rules_parser.hpp"
+
+#include <cctype>
+#include <set>
+#include <utility>
+
+#include "cabind/config/yaml_reader.hpp"
+#include "cabind/config/yaml_tree.hpp"
+
+namespace cabind::config {
+
+namespace {
+
+// The single key of a one-key mapping such as {signal: X} or {set: Y, value: Z}'s "set".
+const YamlNode* only_key(const YamlNode& map) {
+  return map.children.empty() ? nullptr : map.children.front();
+}
+
+class RulesParser {
+ public:
+  RulesParser(const YamlDocument& document, diag::Diagnostics& diagnostics)
+      : read_(document, diagnostics),
+        errors_before_(diagnostics.error_count()),
+        diagnostics_(diagnostics) {}
+
+  std::optional<std::vector<Rule>> parse() {
+    std::vector<Rule> rules;
+    const auto top = read_.fields(read_.document().root(), {"rules"}, "the rules file");
+    if (!top) return std::nullopt;
+    const auto* list = read_.required(*top, "rules", "the rules file");
+    if (list != nullptr && read_.is_sequence(*list, "rules")) {
+      std::set<std::string, std::less<>> names;
+      for (const YamlNode* item : list->children) {
+        auto parsed = rule(*item);
+        if (!parsed) continue;
+        if (!names.insert(parsed->name).second) {
+          read_.error(*item, "duplicate rule name '" + parsed->name + "'");
+          continue;
+        }
+        rules.push_back(std::move(*parsed));
+      }
+    }
+    if (diagnostics_.error_count() != errors_before_) return std::nullopt;
+    return rules;
+  }
+
+ private:
+  std::optional<Rule> rule(const YamlNode& node) {
+    const auto map = read_.fields(node, {"name", "priority", "on", "when", "do"}, "a rule");
+    if (!map) return std::nullopt;
+    Rule result;
+    result.where = read_.at(node);
+    bool ok = true;
+    if (const auto* name = read_.required(*map, "name", "a rule")) {
+      auto text = read_.name(*name);
+      ok = ok && text.has_value();
+      if (text) result.name = std::move(*text);
+    } else {
+      ok = false;
+    }
+    if (const auto* priority = map->get("priority")) {
+      const auto value = read_.integer(*priority, -1000, 1000);
+      ok = ok && value.has_value();
+      result.priority = static_cast<int>(value.value_or(0));
+    }
+    if (const auto* on = read_.required(*map, "on", "a rule")) {
+      auto parsed = trigger(*on);
+      ok = ok && parsed.has_value();
+      if (parsed) result.on = std::move(*parsed);
+    } else {
+      ok = false;
+    }
+    if (const auto* when = map->get("when")) {
+      result.when = read_.expression(*when);
+      ok = ok && result.when.has_value();
+    }
+    if (const auto* actions = read_.required(*map, "do", "a rule")) {
+      if (read_.is_sequence(*actions, "do")) {
+        if (actions->children.empty()) {
+          read_.error(*actions, "a rule must do at least one action");
+          ok = false;
+        }
+        for (const YamlNode* item : actions->children) {
+          auto parsed = action(*item);
+          ok = ok && parsed.has_value();
+          if (parsed) result.actions.push_back(std::move(*parsed));
+        }
+      } else {
+        ok = false;
+      }
+    } else {
+      ok = false;
+    }
+    if (!ok) return std::nullopt;
+    return result;
+  }
+
+  std::optional<Trigger> trigger(const YamlNode& node) {
+    if (node.kind == YamlNode::Kind::scalar) {
+      if (!read_.choice(node, {"driver_identified"})) return std::nullopt;
+      return Trigger{DriverIdentified{}};
+    }
+    const auto map = read_.fields(node, {"signal", "became_true", "after"}, "on");
+    if (!map) return std::nullopt;
+    if (node.children.size() != 2) {
+      read_.error(node, "'on' takes exactly one of driver_identified, signal, became_true, after");
+      return std::nullopt;
+    }
+    const YamlNode& key = *only_key(node);
+    const YamlNode& value = *node.children[1];
+    if (key.value == "signal") {
+      auto name = read_.name(value);
+      if (!name) return std::nullopt;
+      return Trigger{SignalChanged{std::move(*name), read_.at(value)}};
+    }
+    if (key.value == "became_true") {
+      auto condition = read_.expression(value);
+      if (!condition) return std::nullopt;
+      return Trigger{BecameTrue{std::move(*condition)}};
+    }
+    if (key.value == "after") {
+      const auto delay = read_.duration(value);
+      if (!delay) return std::nullopt;
+      return Trigger{AfterIdentified{*delay}};
+    }
+    return std::nullopt;  // unknown key, already reported
+  }
+
+  std::optional<Action> action(const YamlNode& node) {
+    const auto map = read_.fields(node, {"set", "value", "recall_seat", "navigate"}, "an action");
+    if (!map) return std::nullopt;
+    const YamlNode* set = map->get("set");
+    const YamlNode* recall = map->get("recall_seat");
+    const YamlNode* navigate = map->get("navigate");
+    const int kinds =
+        (set != nullptr ? 1 : 0) + (recall != nullptr ? 1 : 0) + (navigate != nullptr ? 1 : 0);
+    if (kinds != 1) {
+      read_.error(node, "an action takes exactly one of set, recall_seat, navigate");
+      return std::nullopt;
+    }
+    const YamlNode* value = map->get("value");
+    if (set == nullptr && value != nullptr) {
+      read_.error(*value, "'value' belongs to a 'set' action");
+      return std::nullopt;
+    }
+    if (set != nullptr) {
+      auto output = read_.name(*set);
+      const YamlNode* given = read_.required(*map, "value", "a set action");
+      if (!output || given == nullptr) return std::nullopt;
+      auto expression = read_.expression(*given);
+      if (!expression) return std::nullopt;
+      return Action{SetOutput{std::move(*output), std::move(*expression), read_.at(*set)}};
+    }
+    if (recall != nullptr) {
+      if (recall->is_plain_scalar() && recall->value == "profile") return Action{RecallSeat{}};
+      if (recall->is_plain_scalar() && !recall->value.empty() &&
+          std::isdigit(static_cast<unsigned char>(recall->value[0])) != 0) {
+        const auto slot = read_.integer(*recall, 1, 8);
+        if (!slot) return std::nullopt;
+        return Action{RecallSeat{static_cast<std::uint8_t>(*slot)}};
+      }
+      read_.error(*recall,
+                  "recall_seat takes 'profile' or a slot number 1..8, found " + describe(*recall));
+      return std::nullopt;
+    }
+    if (navigate->kind == YamlNode::Kind::mapping) {
+      const auto target = read_.fields(*navigate, {"favourite"}, "navigate");
+      if (!target) return std::nullopt;
+      const YamlNode* favourite = read_.required(*target, "favourite", "navigate");
+      if (favourite == nullptr) return std::nullopt;
+      auto name = read_.name(*favourite);
+      if (!name) return std::nullopt;
+      if (*name == "default") return Action{Navigate{{}, read_.at(*favourite)}};
+      return Action{Navigate{std::move(*name), read_.at(*favourite)}};
+    }
+    auto name = read_.name(*navigate);
+    if (!name) return std::nullopt;
+    if (*name == "default") {
+      read_.error(*navigate, "write {favourite: default} for the weekday/time default");
+      return std::nullopt;
+    }
+    return Action{Navigate{std::move(*name), read_.at(*navigate)}};
+  }
+
+  YamlReader read_;
+  std::size_t errors_before_;
+  diag::Diagnostics& diagnostics_;
+};
+
+}  // namespace
+
+std::optional<std::vector<Rule>> parse_rules(std::string_view text, std::string file,
+                                             diag::Diagnostics& diagnostics) {
+  const auto document = parse_yaml(text, std::move(file), diagnostics);
+  if (!document) return std::nullopt;
+  return RulesParser(*document, diagnostics).parse();
+}
+
+}  // namespace cabind::config

@@ -1,0 +1,285 @@
+#include "cabind/config/vehicle_parser.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <utility>
+
+#include "cabind/config/yaml_reader.hpp"
+#include "cabind/config/yaml_tree.hpp"
+
+namespace cabind::config {
+
+namespace {
+
+bool is_dbc_identifier(std::string_view text) {
+  if (text.empty()) return false;
+  const auto first = static_cast<unsigned char>(text.front());
+  if (std::isalpha(first) == 0 && first != '_') return false;
+  return std::all_of(text.begin(), text.end(),
+                     [](unsigned char c) { return std::isalnum(c) != 0 || c == '_'; });
+}
+
+class VehicleParser {
+ public:
+  VehicleParser(const YamlDocument& document, diag::Diagnostics& diagnostics)
+      : read_(document, diagnostics),
+        errors_before_(diagnostics.error_count()),
+        diagnostics_(diagnostics) {}
+
+  std::optional<VehicleFile> parse() {
+    VehicleFile result;
+    Config& config = result.config;
+    config.file = read_.document().file();
+    const auto top = read_.fields(read_.document().root(),
+                                  {"bus", "dbc", "signals", "outputs", "interlocks", "identity",
+                                   "stale_factor", "profiles", "rules"},
+                                  "the vehicle file");
+    if (!top) return std::nullopt;
+    Bus bus;
+    bus.where = read_.at(top->node());
+    if (const auto* node = read_.required(*top, "bus", "the vehicle file")) parse_bus(*node, bus);
+    if (const auto* node = read_.required(*top, "dbc", "the vehicle file")) {
+      if (auto path = read_.string(*node)) bus.dbc_path = std::move(*path);
+    }
+    config.buses.push_back(std::move(bus));
+    if (const auto* node = read_.required(*top, "signals", "the vehicle file")) {
+      signals(*node, config);
+    }
+    if (const auto* node = top->get("interlocks")) interlocks(*node, config);
+    if (const auto* node = top->get("outputs")) outputs(*node, config);
+    if (const auto* node = top->get("identity")) identity(*node, config);
+    if (const auto* node = top->get("stale_factor")) {
+      if (const auto value = read_.integer(*node, 2, 1000)) {
+        config.stale_factor = static_cast<std::uint32_t>(*value);
+      }
+    }
+    result.profiles_dir = "profiles";
+    result.profiles_where = read_.at(top->node());
+    if (const auto* node = top->get("profiles")) {
+      result.profiles_where = read_.at(*node);
+      if (auto path = read_.string(*node)) result.profiles_dir = std::move(*path);
+    }
+    if (const auto* node = top->get("rules")) {
+      result.rules_where = read_.at(*node);
+      if (auto path = read_.string(*node)) result.rules_file = std::move(*path);
+    }
+    if (diagnostics_.error_count() != errors_before_) return std::nullopt;
+    return result;
+  }
+
+ private:
+  void parse_bus(const YamlNode& node, Bus& bus) {
+    const auto map = read_.fields(node, {"name", "interface", "fd"}, "bus");
+    if (!map) return;
+    bus.where = read_.at(node);
+    if (const auto* name = map->get("name")) {
+      if (auto text = read_.name(*name)) bus.name = std::move(*text);
+    }
+    if (const auto* interface = read_.required(*map, "interface", "bus")) {
+      auto text = read_.name(*interface);
+      if (text && text->size() > 15) {  // IFNAMSIZ - 1
+        read_.error(*interface, "interface name '" + *text + "' is longer than 15 characters");
+      } else if (text) {
+        bus.interface = std::move(*text);
+      }
+    }
+    if (const auto* fd = map->get("fd")) {
+      if (const auto value = read_.boolean(*fd)) bus.fd = *value;
+    }
+  }
+
+  std::optional<SignalRef> signal_ref(const YamlNode& node, const Config& config) {
+    const auto text = read_.string(node);
+    if (!text) return std::nullopt;
+    auto ref = parse_signal_ref(*text, config.buses.front().name);
+    if (!ref) {
+      read_.error(node,
+                  "expected a DBC signal as Message.Signal (or bus:Message.Signal), "
+                  "found \"" +
+                      *text + "\"");
+      return std::nullopt;
+    }
+    ref->where = read_.at(node);
+    if (ref->bus != config.buses.front().name) {
+      read_.error(node,
+                  "unknown bus '" + ref->bus + "' (configured: " + config.buses.front().name + ")");
+      return std::nullopt;
+    }
+    return ref;
+  }
+
+  void signals(const YamlNode& node, Config& config) {
+    if (!read_.is_mapping(node, "signals")) return;
+    for (std::size_t i = 0; i + 1 < node.children.size(); i += 2) {
+      auto name = read_.name(*node.children[i]);
+      auto ref = signal_ref(*node.children[i + 1], config);
+      if (name && ref) config.signals.push_back({std::move(*name), std::move(*ref)});
+    }
+  }
+
+  void interlocks(const YamlNode& node, Config& config) {
+    if (!read_.is_mapping(node, "interlocks")) return;
+    for (std::size_t i = 0; i + 1 < node.children.size(); i += 2) {
+      auto name = read_.name(*node.children[i]);
+      auto condition = read_.expression(*node.children[i + 1]);
+      if (name && condition) config.interlocks.push_back({std::move(*name), std::move(*condition)});
+    }
+  }
+
+  void outputs(const YamlNode& node, Config& config) {
+    if (!read_.is_mapping(node, "outputs")) return;
+    for (std::size_t i = 0; i + 1 < node.children.size(); i += 2) {
+      auto name = read_.name(*node.children[i]);
+      if (!name) continue;
+      const std::string what = "outputs." + *name;
+      const YamlNode& body = *node.children[i + 1];
+      const auto map =
+          read_.fields(body, {"signal", "feedback", "range", "learn", "interlock", "send"}, what);
+      if (!map) continue;
+      Output output;
+      output.name = *name;
+      output.where = read_.at(*node.children[i]);
+      bool ok = true;
+      if (const auto* signal = read_.required(*map, "signal", what)) {
+        auto ref = signal_ref(*signal, config);
+        ok = ok && ref.has_value();
+        if (ref) output.signal = std::move(*ref);
+      } else {
+        ok = false;
+      }
+      if (const auto* feedback = map->get("feedback")) {
+        output.feedback = signal_ref(*feedback, config);
+        ok = ok && output.feedback.has_value();
+      }
+      if (const auto* range = map->get("range")) {
+        output.range = parse_range(*range);
+        ok = ok && output.range.has_value();
+      }
+      if (const auto* learn = map->get("learn")) {
+        const auto value = read_.boolean(*learn);
+        ok = ok && value.has_value();
+        output.learn = value.value_or(false);
+      }
+      if (const auto* interlock = map->get("interlock")) {
+        auto reference = read_.name(*interlock);
+        if (reference && config.find_interlock(*reference) == nullptr) {
+          std::vector<std::string_view> known;
+          for (const auto& candidate : config.interlocks)
+            known.emplace_back(candidate.name);
+          std::string message = "unknown interlock '" + *reference + "'";
+          if (const auto suggestion = closest(*reference, known)) {
+            message += " (did you mean '" + std::string(*suggestion) + "'?)";
+          }
+          read_.error(*interlock, std::move(message));
+          reference.reset();
+        }
+        ok = ok && reference.has_value();
+        if (reference) output.interlock = std::move(*reference);
+      }
+      if (const auto* send = map->get("send")) {
+        const auto mode = read_.choice(*send, {"on_change", "cyclic"});
+        ok = ok && mode.has_value();
+        if (mode) output.send = *mode == "cyclic" ? SendMode::cyclic : SendMode::on_change;
+      }
+      if (ok) config.outputs.push_back(std::move(output));
+    }
+  }
+
+  std::optional<Range> parse_range(const YamlNode& node) {
+    if (node.kind != YamlNode::Kind::sequence || node.children.size() != 2) {
+      read_.error(node, "expected a range [min, max], found " + describe(node));
+      return std::nullopt;
+    }
+    const auto low = read_.number(*node.children[0], -1e15, 1e15);
+    const auto high = read_.number(*node.children[1], -1e15, 1e15);
+    if (!low || !high) return std::nullopt;
+    if (*low >= *high) {
+      read_.error(node, "range minimum must be below its maximum");
+      return std::nullopt;
+    }
+    return Range{*low, *high};
+  }
+
+  void identity(const YamlNode& node, Config& config) {
+    const auto map = read_.fields(node, {"sources", "tie_break"}, "identity");
+    if (!map) return;
+    if (const auto* tie = map->get("tie_break")) {
+      if (const auto policy = read_.choice(*tie, {"most_recent", "keep_current"})) {
+        config.identity.tie_break =
+            *policy == "most_recent" ? TieBreak::most_recent : TieBreak::keep_current;
+      }
+    }
+    const auto* sources = read_.required(*map, "sources", "identity");
+    if (sources == nullptr || !read_.is_sequence(*sources, "identity.sources")) return;
+    for (const YamlNode* item : sources->children) {
+      const auto source =
+          read_.fields(*item, {"signal", "kind", "priority", "debounce_ms"}, "an identity source");
+      if (!source) continue;
+      IdentitySource result;
+      result.where = read_.at(*item);
+      bool ok = true;
+      if (const auto* signal = read_.required(*source, "signal", "an identity source")) {
+        auto name = read_.name(*signal);
+        if (name && config.find_signal(*name) == nullptr) {
+          read_.error(*signal, "identity source '" + *name + "' is not one of signals");
+          name.reset();
+        }
+        ok = ok && name.has_value();
+        if (name) result.signal = std::move(*name);
+      } else {
+        ok = false;
+      }
+      if (const auto* kind = read_.required(*source, "kind", "an identity source")) {
+        const auto text =
+            read_.choice(*kind, {"key_fob", "seat_memory_button", "phone", "face_id"});
+        ok = ok && text.has_value();
+        if (text) result.kind = *profile::identifier_kind_from_string(*text);
+      } else {
+        ok = false;
+      }
+      if (const auto* priority = source->get("priority")) {
+        const auto value = read_.integer(*priority, 0, 1000);
+        ok = ok && value.has_value();
+        result.priority = static_cast<int>(value.value_or(0));
+      }
+      if (const auto* debounce = source->get("debounce_ms")) {
+        const auto value = read_.integer(*debounce, 0, 60'000);
+        ok = ok && value.has_value();
+        result.debounce = std::chrono::milliseconds(value.value_or(0));
+      }
+      if (ok) config.identity.sources.push_back(std::move(result));
+    }
+  }
+
+  YamlReader read_;
+  std::size_t errors_before_;
+  diag::Diagnostics& diagnostics_;
+};
+
+}  // namespace
+
+std::optional<SignalRef> parse_signal_ref(std::string_view text, std::string_view default_bus) {
+  SignalRef ref;
+  ref.bus = std::string(default_bus);
+  const auto colon = text.find(':');
+  if (colon != std::string_view::npos) {
+    ref.bus = std::string(text.substr(0, colon));
+    text.remove_prefix(colon + 1);
+    if (ref.bus.empty()) return std::nullopt;
+  }
+  const auto dot = text.find('.');
+  if (dot == std::string_view::npos) return std::nullopt;
+  ref.message = std::string(text.substr(0, dot));
+  ref.signal = std::string(text.substr(dot + 1));
+  if (!is_dbc_identifier(ref.message) || !is_dbc_identifier(ref.signal)) return std::nullopt;
+  return ref;
+}
+
+std::optional<VehicleFile> parse_vehicle(std::string_view text, std::string file,
+                                         diag::Diagnostics& diagnostics) {
+  const auto document = parse_yaml(text, std::move(file), diagnostics);
+  if (!document) return std::nullopt;
+  return VehicleParser(*document, diagnostics).parse();
+}
+
+}  // namespace cabind::config
