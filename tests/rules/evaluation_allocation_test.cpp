@@ -1,0 +1,118 @@
+// Evaluation must not allocate: this executable replaces the global operator new and
+// counts every allocation while a test has counting switched on. (A global counter is
+// the only way to observe operator new; it lives in this test executable alone.)
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <new>
+#include <string_view>
+
+#include "cabind/rules/compiled_expression.hpp"
+#include "test_vehicle.hpp"
+
+namespace {
+
+std::atomic<bool> counting{false};
+std::atomic<std::size_t> allocations{0};
+
+void* allocate(std::size_t size) {
+  if (counting.load(std::memory_order_relaxed)) allocations.fetch_add(1, std::memory_order_relaxed);
+  if (void* memory = std::malloc(size == 0 ? 1 : size)) return memory;
+  throw std::bad_alloc();
+}
+
+}  // namespace
+
+void* operator new(std::size_t size) {
+  return allocate(size);
+}
+void* operator new[](std::size_t size) {
+  return allocate(size);
+}
+void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
+  try {
+    return allocate(size);
+  } catch (const std::bad_alloc&) {
+    return nullptr;
+  }
+}
+void* operator new[](std::size_t size, const std::nothrow_t& tag) noexcept {
+  return operator new(size, tag);
+}
+void operator delete(void* memory) noexcept {
+  std::free(memory);
+}
+void operator delete[](void* memory) noexcept {
+  std::free(memory);
+}
+void operator delete(void* memory, std::size_t) noexcept {
+  std::free(memory);
+}
+void operator delete[](void* memory, std::size_t) noexcept {
+  std::free(memory);
+}
+
+namespace cabind::rules {
+namespace {
+
+// Counts the allocations made while `body` runs.
+template <typename Body>
+std::size_t allocations_during(Body&& body) {
+  allocations.store(0);
+  counting.store(true);
+  body();
+  counting.store(false);
+  return allocations.load();
+}
+
+TEST(EvaluationAllocation, CountsAllocationsWhenThereAreSome) {
+  EXPECT_GE(allocations_during([] {
+              int* volatile memory = new int(1);  // volatile: the allocation cannot be elided
+              delete memory;
+            }),
+            1U);
+}
+
+TEST(EvaluationAllocation, EvaluatesEveryOperatorAndFunctionWithoutAllocating) {
+  const SymbolTable names = testing::test_names();
+  diag::Diagnostics diagnostics;
+  const auto expression = compile_expression(
+      "(Vehicle.Speed == 0 and Gear in ['P', 'N'] or not Door.Open) and "
+      "clamp(profile.climate.temperature + Vehicle.Exterior.AirTemperature * 2 - 1, 16, 30) / "
+      "max(Fan, 1) % 7 >= min(abs(-3), -Fan) and Gear != 'D' and hour <= 9 and "
+      "weekday in ['sat', 'sun'] and 1 < 2 and 2 > 1",
+      {"rules.yaml", 1, 1}, names, ValueType::boolean, diagnostics);
+  ASSERT_TRUE(expression.has_value()) << diagnostics.to_string();
+
+  testing::TestState state;
+  state.weekday = 6;
+  state.hour = 8;
+  const EvalContext context = state.context();
+  Evaluation result;
+  const std::size_t count = allocations_during([&] {
+    for (int i = 0; i < 1000; ++i)
+      result = expression->evaluate(context);
+  });
+  EXPECT_EQ(count, 0U);
+  EXPECT_TRUE(result.holds());
+}
+
+TEST(EvaluationAllocation, AnUnknownResultDoesNotAllocateEither) {
+  const SymbolTable names = testing::test_names();
+  diag::Diagnostics diagnostics;
+  const auto expression =
+      compile_expression("Vehicle.Speed == 0 and Gear == 'P'", {"rules.yaml", 1, 1}, names,
+                         ValueType::boolean, diagnostics);
+  ASSERT_TRUE(expression.has_value());
+  testing::TestState state;
+  state.signal_validity[testing::kSpeed] = 2;
+  const EvalContext context = state.context();
+  Evaluation result;
+  EXPECT_EQ(allocations_during([&] { result = expression->evaluate(context); }), 0U);
+  EXPECT_EQ(result.reason, UnknownReason::stale);
+}
+
+}  // namespace
+}  // namespace cabind::rules
