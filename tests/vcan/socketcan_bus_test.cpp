@@ -1,0 +1,203 @@
+// The SocketCAN bus against a real vcan0/vcan1, with can-utils as the peer.
+// Run by ctest inside tools/vcan-vm (label vcan); they need a kernel with vcan.
+#include "cabind/can/socketcan_bus.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "cabind/can/candump_log.hpp"
+#include "vcan_fixture.hpp"
+
+namespace cabind::can {
+namespace {
+
+using cabind::testing::CollectingSink;
+using cabind::testing::run_until;
+using cabind::testing::shell;
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+TEST(SocketCanBus, ReceivesExactlyWhatCansendSends) {
+  boost::asio::io_context io;
+  SocketCanBus bus(io, "vcan0", {.fd = true});
+  CollectingSink sink;
+  bus.set_sink(&sink);
+  bus.start();
+  ASSERT_EQ(shell("cansend vcan0 123#DEADBEEF && cansend vcan0 1ABCDEF0#0102 && "
+                  "cansend vcan0 321##1" +
+                  std::string(48, 'C') + " && cansend vcan0 456#R3"),
+            0);
+  ASSERT_TRUE(run_until(io, [&] { return sink.received.size() >= 4; }));
+  const std::vector<std::string> expected{"123#DEADBEEF", "1ABCDEF0#0102",
+                                          "321##1" + std::string(48, 'C'), "456#R3"};
+  ASSERT_EQ(sink.received.size(), expected.size());
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    std::string why;
+    EXPECT_EQ(sink.received[i], *parse_frame_text(expected[i], &why)) << expected[i];
+    EXPECT_GT(sink.received[i].time().count(), 0) << "kernel timestamp missing";
+  }
+  EXPECT_TRUE(sink.received[2].is_fd());
+  EXPECT_EQ(sink.received[2].size(), 24U);
+  EXPECT_EQ(bus.counters().rx_frames, 4U);
+  EXPECT_EQ(bus.counters().rx_malformed, 0U);
+}
+
+TEST(SocketCanBus, SentFramesAppearInCandumpAndItsLogReReadsIdentically) {
+  const std::string log = "/tmp/sent.log";
+  // candump prints in log format (-L) and exits after the 5 frames we send.
+  ASSERT_EQ(shell("(candump -L -n 5 vcan0 > " + log + " &) ; sleep 0.5"), 0);
+  boost::asio::io_context io;
+  SocketCanBus bus(io, "vcan0", {.fd = true});
+  bus.start();
+  std::vector<Frame> sent;
+  for (const char* text : {"100#0011223344556677", "1FFFFFFF#AA",
+                           "7FF##0"
+                           "0102030405060708090A0B0C",
+                           "200#", "300#R8"}) {
+    std::string why;
+    sent.push_back(*parse_frame_text(text, &why));
+    ASSERT_EQ(bus.send(sent.back()), SendStatus::sent) << text;
+  }
+  ASSERT_EQ(shell("for i in $(seq 50); do [ $(wc -l < " + log +
+                  ") -ge 5 ] && exit 0; sleep 0.1; done; exit 1"),
+            0)
+      << read_file(log);
+  std::istringstream in(read_file(log));
+  LogReader reader(in, log);
+  for (const Frame& expected : sent) {
+    const auto record = reader.next();
+    ASSERT_TRUE(record);
+    EXPECT_EQ(record->interface, "vcan0");
+    EXPECT_EQ(record->frame, expected)
+        << format_frame_text(expected) << " came back as " << format_frame_text(record->frame);
+  }
+  EXPECT_EQ(bus.counters().tx_frames, 5U);
+}
+
+TEST(SocketCanBus, KernelFilterKeepsUnlistedIdsOut) {
+  boost::asio::io_context io;
+  SocketCanBus bus(io, "vcan0");
+  const std::array<Filter, 2> filters{Filter::exact(0x100, false), Filter::exact(0x18DAF110, true)};
+  bus.set_filters(filters);
+  CollectingSink sink;
+  bus.set_sink(&sink);
+  bus.start();
+  ASSERT_EQ(shell("cansend vcan0 200#01 && cansend vcan0 101#02 && cansend vcan0 00000100#03 && "
+                  "cansend vcan0 100#04 && cansend vcan0 18DAF110#05 && cansend vcan0 100#R"),
+            0);
+  ASSERT_TRUE(run_until(io, [&] { return sink.received.size() >= 2; }));
+  // Give stray frames a chance to arrive before checking that none did.
+  run_until(
+      io, [] { return false; }, std::chrono::milliseconds(300));
+  ASSERT_EQ(sink.received.size(), 2U);
+  EXPECT_EQ(format_frame_text(sink.received[0]), "100#04");
+  EXPECT_EQ(format_frame_text(sink.received[1]), "18DAF110#05");
+  EXPECT_EQ(bus.counters().rx_frames, 2U);
+}
+
+TEST(SocketCanBus, TenThousandFrameCanplayerReplayArrivesCompleteAndInOrder) {
+  constexpr int count = 10000;
+  const std::string log = "/tmp/replay.log";
+  {
+    std::ofstream out(log);
+    LogWriter writer(out);
+    for (int i = 0; i < count; ++i) {
+      const std::array<std::uint8_t, 4> seq{
+          static_cast<std::uint8_t>(i >> 24), static_cast<std::uint8_t>(i >> 16),
+          static_cast<std::uint8_t>(i >> 8), static_cast<std::uint8_t>(i)};
+      auto frame = *Frame::classic(static_cast<std::uint32_t>(0x100 + i % 16), seq);
+      // 100 us apart: 10,000 frames/s, above a saturated 1 Mbit/s bus.
+      frame.set_time(std::chrono::seconds(1700000000) + std::chrono::microseconds(i * 100));
+      writer.write("vcan0", frame);
+    }
+  }
+  boost::asio::io_context io;
+  SocketCanBus bus(io, "vcan0", {.receive_buffer_bytes = 4 << 20});
+  CollectingSink sink;
+  sink.received.reserve(count);
+  bus.set_sink(&sink);
+  bus.start();
+  ASSERT_EQ(shell("(canplayer -I " + log + " &)"), 0);
+  ASSERT_TRUE(run_until(
+      io, [&] { return sink.received.size() >= count; }, std::chrono::seconds(120)))
+      << "received " << sink.received.size() << " of " << count << ", kernel dropped "
+      << bus.counters().rx_queue_dropped;
+  for (int i = 0; i < count; ++i) {
+    const auto data = sink.received[static_cast<std::size_t>(i)].data();
+    ASSERT_EQ(data.size(), 4U);
+    const int seq = (data[0] << 24) | (data[1] << 16) | (data[2] << 8) | data[3];
+    ASSERT_EQ(seq, i) << "out of order or missing at " << i;
+  }
+  EXPECT_EQ(bus.counters().rx_queue_dropped, 0U);
+  EXPECT_GT(bus.counters().rx_batches, 0U);
+  std::printf("10000 frames in %llu batches (mean %.1f frames per recvmmsg)\n",
+              static_cast<unsigned long long>(bus.counters().rx_batches),
+              static_cast<double>(count) / static_cast<double>(bus.counters().rx_batches));
+}
+
+TEST(SocketCanBus, MissingInterfaceIsNamedInTheError) {
+  boost::asio::io_context io;
+  try {
+    SocketCanBus bus(io, "vcan9");
+    FAIL() << "opened a missing interface";
+  } catch (const BusOpenError& e) {
+    EXPECT_STREQ(e.what(), "CAN interface 'vcan9' does not exist");
+  }
+}
+
+TEST(SocketCanBus, FdOnAClassicOnlyInterfaceIsRefusedClearly) {
+  ASSERT_EQ(shell("ip link set vcan1 down && ip link set vcan1 mtu 16 && ip link set vcan1 up"), 0);
+  boost::asio::io_context io;
+  try {
+    SocketCanBus bus(io, "vcan1", {.fd = true});
+    FAIL() << "FD accepted on a classic interface";
+  } catch (const BusOpenError& e) {
+    EXPECT_NE(std::string(e.what()).find("'vcan1' is classic CAN only"), std::string::npos)
+        << e.what();
+  }
+  shell("ip link set vcan1 down && ip link set vcan1 mtu 72 && ip link set vcan1 up");
+}
+
+TEST(SocketCanBus, InterfaceDownIsReportedAndTrafficResumesWhenUp) {
+  boost::asio::io_context io;
+  SocketCanBus bus(io, "vcan1", {.recovery_poll = std::chrono::milliseconds(50)});
+  CollectingSink sink;
+  bus.set_sink(&sink);
+  bus.start();
+  ASSERT_EQ(shell("ip link set vcan1 down"), 0);
+  ASSERT_TRUE(run_until(io, [&] { return bus.state() == BusState::down; }));
+  EXPECT_EQ(bus.send(*Frame::classic(0x1, {})), SendStatus::dropped);
+  ASSERT_EQ(shell("ip link set vcan1 up"), 0);
+  ASSERT_TRUE(run_until(io, [&] { return bus.state() == BusState::up; }));
+  ASSERT_EQ(shell("cansend vcan1 042#2A"), 0);
+  ASSERT_TRUE(run_until(io, [&] { return !sink.received.empty(); }));
+  EXPECT_EQ(format_frame_text(sink.received.back()), "042#2A");
+  EXPECT_EQ(sink.states, (std::vector<BusState>{BusState::down, BusState::up}));
+}
+
+TEST(SocketCanBus, InterfaceDeletedAndRecreatedIsReopened) {
+  ASSERT_EQ(shell("ip link add dev vcan2 type vcan && ip link set up vcan2"), 0);
+  boost::asio::io_context io;
+  SocketCanBus bus(io, "vcan2", {.recovery_poll = std::chrono::milliseconds(50)});
+  CollectingSink sink;
+  bus.set_sink(&sink);
+  bus.start();
+  ASSERT_EQ(shell("ip link del vcan2"), 0);
+  ASSERT_TRUE(run_until(io, [&] { return bus.state() == BusState::gone; }));
+  ASSERT_EQ(shell("ip link add dev vcan2 type vcan && ip link set up vcan2"), 0);
+  ASSERT_TRUE(run_until(io, [&] { return bus.state() == BusState::up; }));
+  ASSERT_EQ(shell("cansend vcan2 043#2B"), 0);
+  ASSERT_TRUE(run_until(io, [&] { return !sink.received.empty(); }));
+  EXPECT_EQ(format_frame_text(sink.received.back()), "043#2B");
+  shell("ip link del vcan2");
+}
+
+}  // namespace
+}  // namespace cabind::can
