@@ -20,7 +20,7 @@ constexpr std::uint8_t kMissing = 1;
 constexpr std::uint8_t kStale = 2;
 constexpr std::uint8_t kInvalid = 3;
 
-class Evaluate : public ::testing::Test {
+class RulesEvaluation : public ::testing::Test {
  protected:
   CompiledExpression compile(std::string_view text, ValueType expected = ValueType::boolean) {
     diag::Diagnostics diagnostics;
@@ -50,14 +50,14 @@ class Evaluate : public ::testing::Test {
 
 constexpr std::string_view kSeatMotion = "Vehicle.Speed == 0 and Gear == 'P'";
 
-TEST_F(Evaluate, InterlockHoldsWhenParkedAndAllInputsAreValid) {
+TEST_F(RulesEvaluation, InterlockHoldsWhenParkedAndAllInputsAreValid) {
   EXPECT_TRUE(run(kSeatMotion).holds());
   state.signal_values[kSpeed] = 12;
   EXPECT_FALSE(run(kSeatMotion).holds());
   EXPECT_TRUE(run(kSeatMotion).known);
 }
 
-TEST_F(Evaluate, InterlockWithAStaleInputIsUnknownAndNeverHolds) {
+TEST_F(RulesEvaluation, InterlockWithAStaleInputIsUnknownAndNeverHolds) {
   state.signal_validity[kSpeed] = kStale;
   const auto expression = compile(kSeatMotion);
   const Evaluation result = expression.evaluate(state.context());
@@ -68,7 +68,7 @@ TEST_F(Evaluate, InterlockWithAStaleInputIsUnknownAndNeverHolds) {
   EXPECT_EQ(expression.explain(result), "Vehicle.Speed stale");
 }
 
-TEST_F(Evaluate, NamesTheMissingOrInvalidInput) {
+TEST_F(RulesEvaluation, NamesTheMissingOrInvalidInput) {
   state.signal_validity[kGear] = kMissing;
   const auto expression = compile(kSeatMotion);
   EXPECT_EQ(expression.explain(expression.evaluate(state.context())), "Gear missing");
@@ -78,19 +78,19 @@ TEST_F(Evaluate, NamesTheMissingOrInvalidInput) {
   EXPECT_EQ(expression.explain(expression.evaluate(state.context())), "Gear invalid");
 }
 
-TEST_F(Evaluate, ExplainsNothingForAKnownResult) {
+TEST_F(RulesEvaluation, ExplainsNothingForAKnownResult) {
   const auto expression = compile(kSeatMotion);
   EXPECT_EQ(expression.explain(expression.evaluate(state.context())), "");
 }
 
-TEST_F(Evaluate, ReportsTheLeftmostUnknownInput) {
+TEST_F(RulesEvaluation, ReportsTheLeftmostUnknownInput) {
   state.signal_validity[kSpeed] = kStale;
   state.signal_validity[kGear] = kMissing;
   const auto expression = compile(kSeatMotion);
   EXPECT_EQ(expression.explain(expression.evaluate(state.context())), "Vehicle.Speed stale");
 }
 
-TEST_F(Evaluate, AndIsFalseWhenEitherSideIsFalseEvenIfTheOtherIsUnknown) {
+TEST_F(RulesEvaluation, AndIsFalseWhenEitherSideIsFalseEvenIfTheOtherIsUnknown) {
   state.signal_validity[kDoorOpen] = kStale;  // Door.Open is unknown
   EXPECT_EQ(truth("false and Door.Open"), "false");
   EXPECT_EQ(truth("Door.Open and false"), "false");
@@ -100,7 +100,7 @@ TEST_F(Evaluate, AndIsFalseWhenEitherSideIsFalseEvenIfTheOtherIsUnknown) {
   EXPECT_EQ(truth("true and true"), "true");
 }
 
-TEST_F(Evaluate, OrIsTrueWhenEitherSideIsTrueEvenIfTheOtherIsUnknown) {
+TEST_F(RulesEvaluation, OrIsTrueWhenEitherSideIsTrueEvenIfTheOtherIsUnknown) {
   state.signal_validity[kDoorOpen] = kStale;
   EXPECT_EQ(truth("true or Door.Open"), "true");
   EXPECT_EQ(truth("Door.Open or true"), "true");
@@ -109,14 +109,14 @@ TEST_F(Evaluate, OrIsTrueWhenEitherSideIsTrueEvenIfTheOtherIsUnknown) {
   EXPECT_EQ(truth("false or false"), "false");
 }
 
-TEST_F(Evaluate, NotOfUnknownIsUnknown) {
+TEST_F(RulesEvaluation, NotOfUnknownIsUnknown) {
   state.signal_validity[kDoorOpen] = kStale;
   EXPECT_EQ(truth("not Door.Open"), "unknown");
   // So negating an interlock never turns a stale input into "safe".
   EXPECT_EQ(truth("not (Vehicle.Speed > 0 or Door.Open)"), "unknown");
 }
 
-TEST_F(Evaluate, ComparisonsArithmeticFunctionsAndInPropagateUnknown) {
+TEST_F(RulesEvaluation, ComparisonsArithmeticFunctionsAndInPropagateUnknown) {
   state.signal_validity[kSpeed] = kStale;
   EXPECT_EQ(truth("Vehicle.Speed == 0"), "unknown");
   EXPECT_EQ(truth("Vehicle.Speed + 1 > 0"), "unknown");
@@ -128,7 +128,7 @@ TEST_F(Evaluate, ComparisonsArithmeticFunctionsAndInPropagateUnknown) {
   EXPECT_EQ(truth("Vehicle.Speed in [0, 1]"), "unknown");
 }
 
-TEST_F(Evaluate, DivisionByZeroIsUnknownNotInfinite) {
+TEST_F(RulesEvaluation, DivisionByZeroIsUnknownNotInfinite) {
   const auto expression = compile("1 / Vehicle.Speed > 0");
   const Evaluation result = expression.evaluate(state.context());
   EXPECT_FALSE(result.known);
@@ -138,18 +138,18 @@ TEST_F(Evaluate, DivisionByZeroIsUnknownNotInfinite) {
   EXPECT_FALSE(run("5 % Vehicle.Speed == 0").known);
 }
 
-TEST_F(Evaluate, OverflowIsUnknown) {
+TEST_F(RulesEvaluation, OverflowIsUnknown) {
   EXPECT_FALSE(run("1e308 * 10", ValueType::number).known);
 }
 
-TEST_F(Evaluate, ANonFiniteSignalValueIsInvalid) {
+TEST_F(RulesEvaluation, ANonFiniteSignalValueIsInvalid) {
   state.signal_values[kSpeed] = std::numeric_limits<double>::quiet_NaN();
   const Evaluation result = run(kSeatMotion);
   EXPECT_FALSE(result.known);
   EXPECT_EQ(result.reason, UnknownReason::invalid);
 }
 
-TEST_F(Evaluate, ASlotOutsideTheTableIsMissing) {
+TEST_F(RulesEvaluation, ASlotOutsideTheTableIsMissing) {
   const auto expression = compile("Fan > 1");  // slot 4
   EvalContext context = state.context();
   context.signals.value = context.signals.value.first(4);
@@ -158,7 +158,7 @@ TEST_F(Evaluate, ASlotOutsideTheTableIsMissing) {
   EXPECT_EQ(expression.explain(result), "Fan missing");
 }
 
-TEST_F(Evaluate, ProfileFieldsAreMissingWithoutAnActiveDriver) {
+TEST_F(RulesEvaluation, ProfileFieldsAreMissingWithoutAnActiveDriver) {
   const auto expression = compile("profile.climate.temperature > 20");
   EXPECT_TRUE(expression.evaluate(state.context()).holds());
   EvalContext no_driver = state.context();
@@ -168,7 +168,7 @@ TEST_F(Evaluate, ProfileFieldsAreMissingWithoutAnActiveDriver) {
   EXPECT_EQ(expression.explain(result), "profile.climate.temperature missing");
 }
 
-TEST_F(Evaluate, HourAndWeekdayAreUnknownWithoutAClock) {
+TEST_F(RulesEvaluation, HourAndWeekdayAreUnknownWithoutAClock) {
   state.hour = -1;
   const auto expression = compile("hour < 9");
   EXPECT_EQ(expression.explain(expression.evaluate(state.context())), "hour unknown (no clock)");
@@ -178,23 +178,23 @@ TEST_F(Evaluate, HourAndWeekdayAreUnknownWithoutAClock) {
   EXPECT_EQ(truth("hour < 9 or weekday == 'mon'"), "true");
 }
 
-TEST_F(Evaluate, ANumberResultCarriesItsValue) {
+TEST_F(RulesEvaluation, ANumberResultCarriesItsValue) {
   const Evaluation result = run("clamp(profile.climate.temperature, 16, 30)", ValueType::number);
   EXPECT_TRUE(result.known);
   EXPECT_EQ(result.value, 21.5);
 }
 
-TEST_F(Evaluate, ClampWithLowAboveHighGivesHigh) {
+TEST_F(RulesEvaluation, ClampWithLowAboveHighGivesHigh) {
   EXPECT_EQ(run("clamp(20, 30, 16)", ValueType::number).value, 16.0);
 }
 
-TEST_F(Evaluate, ADefaultConstructedExpressionIsUnknown) {
+TEST_F(RulesEvaluation, ADefaultConstructedExpressionIsUnknown) {
   const CompiledExpression empty;
   EXPECT_FALSE(empty.evaluate(state.context()).known);
   EXPECT_FALSE(empty.evaluate(state.context()).holds());
 }
 
-TEST(UnknownReason, HasAReadableName) {
+TEST(RulesUnknownReason, HasAReadableName) {
   EXPECT_EQ(to_string(UnknownReason::stale), "stale");
   EXPECT_EQ(to_string(UnknownReason::none), "known");
 }

@@ -13,7 +13,7 @@
 namespace cabind::rules {
 namespace {
 
-class CompilerErrors : public ::testing::Test {
+class RulesErrors : public ::testing::Test {
  protected:
   // All diagnostics of compiling `text`, rendered; the compile must fail.
   std::string errors(std::string_view text, ValueType expected = ValueType::boolean) {
@@ -28,7 +28,7 @@ class CompilerErrors : public ::testing::Test {
   SymbolTable names = testing::test_names();
 };
 
-TEST_F(CompilerErrors, RejectsMalformedTokens) {
+TEST_F(RulesErrors, RejectsMalformedTokens) {
   EXPECT_EQ(errors(""), "rules.yaml:3:10: error: empty expression\n");
   EXPECT_EQ(errors("   "), "rules.yaml:3:13: error: empty expression\n");
   EXPECT_EQ(errors("Vehicle.Speed # 3"), "rules.yaml:3:24: error: unexpected character '#'\n");
@@ -50,7 +50,7 @@ TEST_F(CompilerErrors, RejectsMalformedTokens) {
   EXPECT_EQ(errors("1e999"), "rules.yaml:3:10: error: number '1e999' is out of range\n");
 }
 
-TEST_F(CompilerErrors, RejectsMalformedSyntax) {
+TEST_F(RulesErrors, RejectsMalformedSyntax) {
   EXPECT_EQ(errors("Vehicle.Speed =="),
             "rules.yaml:3:26: error: expected a value, found end of expression\n");
   EXPECT_EQ(errors("(1 + 2"),
@@ -77,7 +77,7 @@ TEST_F(CompilerErrors, RejectsMalformedSyntax) {
   EXPECT_EQ(errors(")"), "rules.yaml:3:10: error: expected a value, found ')'\n");
 }
 
-TEST_F(CompilerErrors, RejectsUnknownNamesWithASuggestion) {
+TEST_F(RulesErrors, RejectsUnknownNamesWithASuggestion) {
   EXPECT_EQ(
       errors("Vehicle.Sped > 0"),
       "rules.yaml:3:10: error: unknown name 'Vehicle.Sped' (did you mean 'Vehicle.Speed'?)\n");
@@ -89,7 +89,7 @@ TEST_F(CompilerErrors, RejectsUnknownNamesWithASuggestion) {
             "rules.yaml:3:10: error: unknown name 'hours' (did you mean 'hour'?)\n");
 }
 
-TEST_F(CompilerErrors, RejectsStringsThatAreNotEnumNames) {
+TEST_F(RulesErrors, RejectsStringsThatAreNotEnumNames) {
   EXPECT_EQ(errors("Gear == 'X'"),
             "rules.yaml:3:18: error: unknown value 'X' for 'Gear' (valid: 'P', 'R', 'N', 'D')\n");
   EXPECT_EQ(errors("Vehicle.Speed == 'P'"),
@@ -120,7 +120,7 @@ TEST_F(CompilerErrors, RejectsStringsThatAreNotEnumNames) {
             "number\n");
 }
 
-TEST_F(CompilerErrors, RejectsOperandsOfTheWrongType) {
+TEST_F(RulesErrors, RejectsOperandsOfTheWrongType) {
   EXPECT_EQ(
       errors("1 + true"),
       "rules.yaml:3:12: error: operator '+' needs numbers, but its right operand is a bool\n");
@@ -143,7 +143,7 @@ TEST_F(CompilerErrors, RejectsOperandsOfTheWrongType) {
             "rules.yaml:3:12: error: '==' cannot compare a number with a bool\n");
 }
 
-TEST_F(CompilerErrors, RejectsWrongFunctionCalls) {
+TEST_F(RulesErrors, RejectsWrongFunctionCalls) {
   EXPECT_EQ(errors("min(1)"), "rules.yaml:3:10: error: min() needs at least 2 arguments, got 1\n");
   EXPECT_EQ(errors("max()"), "rules.yaml:3:10: error: max() needs at least 2 arguments, got 0\n");
   EXPECT_EQ(errors("clamp(1, 2)"),
@@ -166,7 +166,7 @@ TEST_F(CompilerErrors, RejectsWrongFunctionCalls) {
       "bool\nrules.yaml:3:25: error: argument 3 of clamp() must be a number, but it is a bool\n");
 }
 
-TEST_F(CompilerErrors, RejectsAResultOfTheWrongType) {
+TEST_F(RulesErrors, RejectsAResultOfTheWrongType) {
   EXPECT_EQ(
       errors("Vehicle.Speed + 1"),
       "rules.yaml:3:10: error: the expression must be a condition (bool), but it is a number\n");
@@ -174,7 +174,7 @@ TEST_F(CompilerErrors, RejectsAResultOfTheWrongType) {
             "rules.yaml:3:10: error: the expression must be a number, but it is a bool\n");
 }
 
-TEST_F(CompilerErrors, ReportsEveryErrorOfOneExpression) {
+TEST_F(RulesErrors, ReportsEveryErrorOfOneExpression) {
   EXPECT_EQ(errors("Vehicle.Sped > 0 and Gear == 'X' or Frobnicate"),
             "rules.yaml:3:10: error: unknown name 'Vehicle.Sped' (did you mean "
             "'Vehicle.Speed'?)\nrules.yaml:3:39: error: unknown value 'X' for 'Gear' (valid: 'P', "
@@ -188,11 +188,11 @@ TEST_F(CompilerErrors, ReportsEveryErrorOfOneExpression) {
             "rules.yaml:3:21: error: unknown value 'saturday' for 'weekday' (valid: 'mon', 'tue', "
             "'wed', 'thu', 'fri', 'sat', 'sun')\n");
 }
-TEST_F(CompilerErrors, CountsLinesAndColumnsOfABlockScalarFromEachLineStart) {
+TEST_F(RulesErrors, CountsLinesAndColumnsOfABlockScalarFromEachLineStart) {
   EXPECT_EQ(errors("Gear == 'P'\nand\nFrob > 1"), "rules.yaml:5:1: error: unknown name 'Frob'\n");
 }
 
-TEST_F(CompilerErrors, RejectsExcessiveNesting) {
+TEST_F(RulesErrors, RejectsExcessiveNesting) {
   std::string text;
   for (int i = 0; i < 70; ++i)
     text += "(";
@@ -203,7 +203,7 @@ TEST_F(CompilerErrors, RejectsExcessiveNesting) {
             "rules.yaml:3:74: error: expression is nested too deeply (more than 64 levels)\n");
 }
 
-TEST_F(CompilerErrors, RejectsAnExpressionThatNeedsTooDeepAStack) {
+TEST_F(RulesErrors, RejectsAnExpressionThatNeedsTooDeepAStack) {
   std::string text = "min(1";
   for (int i = 0; i < 70; ++i)
     text += ", 1";
@@ -213,7 +213,7 @@ TEST_F(CompilerErrors, RejectsAnExpressionThatNeedsTooDeepAStack) {
             "limit of 64; split it\n");
 }
 
-TEST_F(CompilerErrors, LeavesOutAnUnknownFileLine) {
+TEST_F(RulesErrors, LeavesOutAnUnknownFileLine) {
   diag::Diagnostics diagnostics;
   EXPECT_FALSE(compile_expression("Frob", {}, names, ValueType::boolean, diagnostics));
   EXPECT_EQ(diagnostics.to_string(), "<input>: error: unknown name 'Frob'\n");

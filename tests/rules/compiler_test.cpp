@@ -14,7 +14,7 @@ using testing::kGear;
 using testing::kOutsideTemp;
 using testing::kSpeed;
 
-class Compiler : public ::testing::Test {
+class RulesCompiler : public ::testing::Test {
  protected:
   CompiledExpression compile(std::string_view text, ValueType expected) {
     auto compiled = compile_expression(text, {"rules.yaml", 3, 10}, names, expected, diagnostics);
@@ -37,7 +37,7 @@ class Compiler : public ::testing::Test {
   diag::Diagnostics diagnostics;
 };
 
-TEST_F(Compiler, ReadsNumberLiterals) {
+TEST_F(RulesCompiler, ReadsNumberLiterals) {
   EXPECT_EQ(number("21.5"), 21.5);
   EXPECT_EQ(number("-3"), -3.0);
   EXPECT_EQ(number("1e3"), 1000.0);
@@ -45,45 +45,45 @@ TEST_F(Compiler, ReadsNumberLiterals) {
   EXPECT_EQ(number("007"), 7.0);
 }
 
-TEST_F(Compiler, MultiplicationBindsTighterThanAddition) {
+TEST_F(RulesCompiler, MultiplicationBindsTighterThanAddition) {
   EXPECT_EQ(number("2 + 3 * 4"), 14.0);
   EXPECT_EQ(number("(2 + 3) * 4"), 20.0);
   EXPECT_EQ(number("10 - 6 / 2"), 7.0);
   EXPECT_EQ(number("10 - 7 % 4"), 7.0);
 }
 
-TEST_F(Compiler, ArithmeticIsLeftAssociative) {
+TEST_F(RulesCompiler, ArithmeticIsLeftAssociative) {
   EXPECT_EQ(number("10 - 4 - 3"), 3.0);
   EXPECT_EQ(number("64 / 4 / 2"), 8.0);
   EXPECT_EQ(number("17 % 10 % 4"), 3.0);
 }
 
-TEST_F(Compiler, UnaryMinusBindsTighterThanMultiplication) {
+TEST_F(RulesCompiler, UnaryMinusBindsTighterThanMultiplication) {
   EXPECT_EQ(number("-2 * 3"), -6.0);
   EXPECT_EQ(number("- -2"), 2.0);
   EXPECT_EQ(number("2 - -2"), 4.0);
   EXPECT_EQ(number("-(2 + 3)"), -5.0);
 }
 
-TEST_F(Compiler, AndBindsTighterThanOr) {
+TEST_F(RulesCompiler, AndBindsTighterThanOr) {
   EXPECT_TRUE(condition("true or true and false"));
   EXPECT_FALSE(condition("(true or true) and false"));
   EXPECT_TRUE(condition("false and false or true"));
 }
 
-TEST_F(Compiler, NotBindsLooserThanComparisonAndTighterThanAnd) {
+TEST_F(RulesCompiler, NotBindsLooserThanComparisonAndTighterThanAnd) {
   EXPECT_TRUE(condition("not 1 == 2"));
   EXPECT_FALSE(condition("not true and true"));
   EXPECT_TRUE(condition("not false or false"));
   EXPECT_TRUE(condition("not not true"));
 }
 
-TEST_F(Compiler, ComparisonsBindLooserThanArithmetic) {
+TEST_F(RulesCompiler, ComparisonsBindLooserThanArithmetic) {
   EXPECT_TRUE(condition("1 + 2 == 3"));
   EXPECT_TRUE(condition("2 * 3 > 5 and 1 < 2"));
 }
 
-TEST_F(Compiler, ComparesNumbers) {
+TEST_F(RulesCompiler, ComparesNumbers) {
   EXPECT_TRUE(condition("1 == 1"));
   EXPECT_FALSE(condition("1 != 1"));
   EXPECT_TRUE(condition("1 < 2"));
@@ -94,7 +94,7 @@ TEST_F(Compiler, ComparesNumbers) {
   EXPECT_TRUE(condition("2 >= 2"));
 }
 
-TEST_F(Compiler, ComparesBools) {
+TEST_F(RulesCompiler, ComparesBools) {
   EXPECT_TRUE(condition("true == true"));
   EXPECT_TRUE(condition("true != false"));
   state.signal_values[kDoorOpen] = 1;
@@ -102,7 +102,7 @@ TEST_F(Compiler, ComparesBools) {
   EXPECT_TRUE(condition("Door.Open"));
 }
 
-TEST_F(Compiler, ComputesArithmetic) {
+TEST_F(RulesCompiler, ComputesArithmetic) {
   EXPECT_EQ(number("7 + 2"), 9.0);
   EXPECT_EQ(number("7 - 2"), 5.0);
   EXPECT_EQ(number("7 * 2"), 14.0);
@@ -112,7 +112,7 @@ TEST_F(Compiler, ComputesArithmetic) {
   EXPECT_EQ(number("7.5 % 2"), 1.5);
 }
 
-TEST_F(Compiler, CallsFunctions) {
+TEST_F(RulesCompiler, CallsFunctions) {
   EXPECT_EQ(number("min(3, 1, 2)"), 1.0);
   EXPECT_EQ(number("max(3, 1, 2)"), 3.0);
   EXPECT_EQ(number("min(4, 5)"), 4.0);
@@ -124,7 +124,7 @@ TEST_F(Compiler, CallsFunctions) {
   EXPECT_EQ(number("max(min(1, 2), abs(-3)) + 1"), 4.0);
 }
 
-TEST_F(Compiler, ReadsSignalsAndProfileFields) {
+TEST_F(RulesCompiler, ReadsSignalsAndProfileFields) {
   state.signal_values[kOutsideTemp] = -4;
   EXPECT_EQ(number("Vehicle.Exterior.AirTemperature"), -4.0);
   EXPECT_EQ(number("profile.climate.temperature + 1"), 22.5);
@@ -132,7 +132,7 @@ TEST_F(Compiler, ReadsSignalsAndProfileFields) {
             17.5);
 }
 
-TEST_F(Compiler, ComparesAnEnumSignalWithItsValueNames) {
+TEST_F(RulesCompiler, ComparesAnEnumSignalWithItsValueNames) {
   state.signal_values[kGear] = 3;
   EXPECT_TRUE(condition("Gear == 'D'"));
   EXPECT_TRUE(condition("Gear == \"D\""));
@@ -143,13 +143,13 @@ TEST_F(Compiler, ComparesAnEnumSignalWithItsValueNames) {
   EXPECT_TRUE(condition("profile.climate.mode == 'auto'"));
 }
 
-TEST_F(Compiler, CompilesAnEnumNameToItsNumberNotAString) {
+TEST_F(RulesCompiler, CompilesAnEnumNameToItsNumberNotAString) {
   const auto compiled = compile("Gear == 'N'", ValueType::boolean);
   ASSERT_EQ(compiled.constants().size(), 1U);
   EXPECT_EQ(compiled.constants()[0], 2.0);
 }
 
-TEST_F(Compiler, TestsMembershipInAList) {
+TEST_F(RulesCompiler, TestsMembershipInAList) {
   state.signal_values[kGear] = 2;
   EXPECT_TRUE(condition("Gear in ['P', 'N']"));
   EXPECT_FALSE(condition("Gear in ['R', 'D']"));
@@ -160,7 +160,7 @@ TEST_F(Compiler, TestsMembershipInAList) {
   EXPECT_TRUE(condition("not Gear in ['D']"));
 }
 
-TEST_F(Compiler, KnowsHourAndWeekday) {
+TEST_F(RulesCompiler, KnowsHourAndWeekday) {
   state.hour = 7;
   state.weekday = 6;
   EXPECT_TRUE(condition("hour < 9 and weekday in ['sat', 'sun']"));
@@ -169,11 +169,11 @@ TEST_F(Compiler, KnowsHourAndWeekday) {
   EXPECT_EQ(number("weekday"), 6.0);
 }
 
-TEST_F(Compiler, AcceptsLineBreaksAndTabsAsSpace) {
+TEST_F(RulesCompiler, AcceptsLineBreaksAndTabsAsSpace) {
   EXPECT_TRUE(condition("Vehicle.Speed == 0\n  and\tGear == 'P'"));
 }
 
-TEST_F(Compiler, ListsEachInputOnceInOrderOfFirstUse) {
+TEST_F(RulesCompiler, ListsEachInputOnceInOrderOfFirstUse) {
   const auto compiled = compile(
       "Gear == 'P' and Vehicle.Speed < 3 and Gear != 'R' and hour > 6 and "
       "profile.climate.temperature > 0",
@@ -190,19 +190,19 @@ TEST_F(Compiler, ListsEachInputOnceInOrderOfFirstUse) {
   EXPECT_TRUE(compiled.reads_clock());
 }
 
-TEST_F(Compiler, ExpressionWithoutClockDoesNotReadIt) {
+TEST_F(RulesCompiler, ExpressionWithoutClockDoesNotReadIt) {
   EXPECT_FALSE(compile("Vehicle.Speed > 1", ValueType::boolean).reads_clock());
   EXPECT_TRUE(compile("1 + 2", ValueType::number).signal_slots().empty());
 }
 
-TEST_F(Compiler, KeepsTextAndResultType) {
+TEST_F(RulesCompiler, KeepsTextAndResultType) {
   const auto compiled = compile("Vehicle.Speed * 2", ValueType::number);
   EXPECT_EQ(compiled.text(), "Vehicle.Speed * 2");
   EXPECT_EQ(compiled.result_type(), ValueType::number);
   EXPECT_TRUE(diagnostics.empty());
 }
 
-TEST_F(Compiler, AcceptsDeepButBoundedNesting) {
+TEST_F(RulesCompiler, AcceptsDeepButBoundedNesting) {
   std::string text;
   for (int i = 0; i < 30; ++i)
     text += "(";

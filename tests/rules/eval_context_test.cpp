@@ -7,7 +7,7 @@
 namespace cabind::rules {
 namespace {
 
-TEST(Freshness, MapsValidityCodesAndTreatsUnknownCodesAsInvalid) {
+TEST(RulesFreshness, MapsValidityCodesAndTreatsUnknownCodesAsInvalid) {
   EXPECT_EQ(freshness_from_code(0), Freshness::valid);
   EXPECT_EQ(freshness_from_code(1), Freshness::missing);
   EXPECT_EQ(freshness_from_code(2), Freshness::stale);
@@ -15,7 +15,7 @@ TEST(Freshness, MapsValidityCodesAndTreatsUnknownCodesAsInvalid) {
   EXPECT_EQ(freshness_from_code(255), Freshness::invalid);
 }
 
-TEST(EvalContext, DefaultsToNoClockAndNoInputs) {
+TEST(RulesEvalContext, DefaultsToNoClockAndNoInputs) {
   const EvalContext context;
   EXPECT_LT(context.hour, 0);
   EXPECT_LT(context.weekday, 0);
@@ -23,7 +23,7 @@ TEST(EvalContext, DefaultsToNoClockAndNoInputs) {
   EXPECT_TRUE(context.profile.validity.empty());
 }
 
-TEST(ValueType, HasAReadableName) {
+TEST(RulesValueType, HasAReadableName) {
   EXPECT_EQ(to_string(ValueType::number), "number");
   EXPECT_EQ(to_string(ValueType::boolean), "bool");
   EXPECT_EQ(to_string(ValueType::string), "string");

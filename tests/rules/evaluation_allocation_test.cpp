@@ -67,7 +67,7 @@ std::size_t allocations_during(Body&& body) {
   return allocations.load();
 }
 
-TEST(EvaluationAllocation, CountsAllocationsWhenThereAreSome) {
+TEST(RulesAllocation, CountsAllocationsWhenThereAreSome) {
   EXPECT_GE(allocations_during([] {
               int* volatile memory = new int(1);  // volatile: the allocation cannot be elided
               delete memory;
@@ -75,7 +75,7 @@ TEST(EvaluationAllocation, CountsAllocationsWhenThereAreSome) {
             1U);
 }
 
-TEST(EvaluationAllocation, EvaluatesEveryOperatorAndFunctionWithoutAllocating) {
+TEST(RulesAllocation, EvaluatesEveryOperatorAndFunctionWithoutAllocating) {
   const SymbolTable names = testing::test_names();
   diag::Diagnostics diagnostics;
   const auto expression = compile_expression(
@@ -99,7 +99,7 @@ TEST(EvaluationAllocation, EvaluatesEveryOperatorAndFunctionWithoutAllocating) {
   EXPECT_TRUE(result.holds());
 }
 
-TEST(EvaluationAllocation, AnUnknownResultDoesNotAllocateEither) {
+TEST(RulesAllocation, AnUnknownResultDoesNotAllocateEither) {
   const SymbolTable names = testing::test_names();
   diag::Diagnostics diagnostics;
   const auto expression =

@@ -442,7 +442,7 @@ Ref reference(const Tree& tree, const testing::TestState& state) {
   return unknown("unreachable");
 }
 
-TEST(ExpressionProperty, CompiledEvaluationAgreesWithAReferenceEvaluator) {
+TEST(RulesProperty, CompiledEvaluationAgreesWithAReferenceEvaluator) {
   const SymbolTable names = testing::test_names();
   Generator generate(20261124);
   testing::TestState state;
@@ -477,7 +477,7 @@ TEST(ExpressionProperty, CompiledEvaluationAgreesWithAReferenceEvaluator) {
   EXPECT_LT(unknown_results, 90000);
 }
 
-TEST(ExpressionProperty, SeatInterlockHoldsOnlyWhenAllItsInputsAreValidAndSafe) {
+TEST(RulesProperty, SeatInterlockHoldsOnlyWhenAllItsInputsAreValidAndSafe) {
   const SymbolTable names = testing::test_names();
   diag::Diagnostics diagnostics;
   const auto interlock =

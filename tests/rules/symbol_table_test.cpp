@@ -5,7 +5,7 @@
 namespace cabind::rules {
 namespace {
 
-TEST(SymbolTable, ResolvesSignalsAndProfileFields) {
+TEST(RulesSymbolTable, ResolvesSignalsAndProfileFields) {
   SymbolTable names;
   names.add_signal("Vehicle.Speed", 4);
   names.add_profile_field("profile.climate.fan", 2);
@@ -22,7 +22,7 @@ TEST(SymbolTable, ResolvesSignalsAndProfileFields) {
   EXPECT_FALSE(names.resolve("Vehicle.Sped"));
 }
 
-TEST(SymbolTable, KeepsEnumNamesValidAfterMoreNamesAreAdded) {
+TEST(RulesSymbolTable, KeepsEnumNamesValidAfterMoreNamesAreAdded) {
   SymbolTable names;
   names.add_signal("Gear", 1, ValueType::number, {{"Park_Position_Long_Name", 0}, {"R", 1}});
   const auto gear = names.resolve("Gear");
@@ -33,14 +33,14 @@ TEST(SymbolTable, KeepsEnumNamesValidAfterMoreNamesAreAdded) {
   EXPECT_EQ(gear->enum_names[1].value, 1.0);
 }
 
-TEST(SymbolTable, ListsItsNamesForSpellingSuggestions) {
+TEST(RulesSymbolTable, ListsItsNamesForSpellingSuggestions) {
   SymbolTable names;
   names.add_signal("B", 0);
   names.add_signal("A", 1, ValueType::boolean);
   EXPECT_EQ(names.known_names(), (std::vector<std::string>{"A", "B"}));
 }
 
-TEST(SymbolTable, ReplacesANameAddedTwice) {
+TEST(RulesSymbolTable, ReplacesANameAddedTwice) {
   SymbolTable names;
   names.add_signal("A", 0);
   names.add_signal("A", 7);
