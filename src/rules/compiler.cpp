@@ -135,6 +135,10 @@ class Compiler {
     for (std::size_t i = 0; i < inputs_.size(); ++i) {
       if (inputs_[i].name == name) return static_cast<std::uint16_t>(i);
     }
+    if (inputs_.size() >= kNoInput) {
+      error(0, "the expression reads more than " + std::to_string(kNoInput) + " distinct values");
+      return kNoInput;
+    }
     inputs_.push_back({kind, slot, std::string(name)});
     return static_cast<std::uint16_t>(inputs_.size() - 1);
   }
@@ -321,8 +325,7 @@ class Compiler {
     const Node& string_node = left_string ? left_node : right_node;
     const Node& other_node = left_string ? right_node : left_node;
     if (op != OpCode::equal && op != OpCode::not_equal) {
-      const Typed other = other_node.kind == NodeKind::string ? fail() : emit(other_node);
-      (void)other;
+      if (other_node.kind != NodeKind::string) emit(other_node);  // for its own errors
       error(string_node.offset, "operator '" + std::string(node.text) +
                                     "' cannot take the string '" + std::string(string_node.text) +
                                     "'; enum values support only ==, != and in");
