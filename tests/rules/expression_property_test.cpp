@@ -501,5 +501,73 @@ TEST(RulesProperty, SeatInterlockHoldsOnlyWhenAllItsInputsAreValidAndSafe) {
   EXPECT_GT(held, 100);  // the safe state does occur, so the check above is not vacuous
 }
 
+TEST(RulesProperty, ArbitraryTokenSoupIsRejectedOrCompiledNeverCrashes) {
+  static constexpr const char* kPieces[] = {"Vehicle.Speed",
+                                            "Gear",
+                                            "Door.Open",
+                                            "hour",
+                                            "weekday",
+                                            "profile.climate.mode",
+                                            "min",
+                                            "clamp",
+                                            "abs",
+                                            "(",
+                                            ")",
+                                            "[",
+                                            "]",
+                                            ",",
+                                            "'P'",
+                                            "'x'",
+                                            "\"sun\"",
+                                            "1",
+                                            "2.5",
+                                            "1e3",
+                                            "-",
+                                            "+",
+                                            "*",
+                                            "/",
+                                            "%",
+                                            "==",
+                                            "!=",
+                                            "<",
+                                            ">=",
+                                            "and",
+                                            "or",
+                                            "not",
+                                            "in",
+                                            "true",
+                                            "false",
+                                            "'",
+                                            "=",
+                                            "!",
+                                            "#",
+                                            ".",
+                                            "\n",
+                                            " "};
+  const SymbolTable names = testing::test_names();
+  std::mt19937 random(99);
+  std::uniform_int_distribution<std::size_t> piece(0, std::size(kPieces) - 1);
+  std::uniform_int_distribution<int> length(0, 12);
+  int compiled = 0;
+  testing::TestState state;
+  for (int round = 0; round < 20000; ++round) {
+    std::string text;
+    for (int i = length(random); i > 0; --i)
+      text += std::string(kPieces[piece(random)]) + " ";
+    diag::Diagnostics diagnostics;
+    const auto expression =
+        compile_expression(text, {"soup", 1, 1}, names, ValueType::boolean, diagnostics);
+    ASSERT_EQ(expression.has_value(), !diagnostics.has_errors()) << text;
+    if (expression) {
+      ++compiled;
+      (void)expression->evaluate(state.context());
+    } else {
+      for (const auto& finding : diagnostics.all())
+        ASSERT_GE(finding.where.column, 1U) << text;
+    }
+  }
+  EXPECT_GT(compiled, 0);
+}
+
 }  // namespace
 }  // namespace cabind::rules
