@@ -90,7 +90,8 @@ LoadResult load(const fs::path& vehicle_file) {
     if (parsed) profiles.push_back(std::move(*parsed));
   }
   std::optional<profile::ProfileDirectory> directory;
-  if (profiles_ok) directory = profile::ProfileDirectory::build(std::move(profiles), diagnostics);
+  if (profiles_ok)
+    directory = profile::ProfileDirectory::build(std::move(profiles), diagnostics, profiles_where);
 
   if (!vehicle) return result;
   Config& config = vehicle->config;

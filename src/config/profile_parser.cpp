@@ -26,7 +26,7 @@ class ProfileParser {
 
   std::optional<profile::Profile> parse() {
     profile::Profile result;
-    result.source_file = read_.document().file();
+    result.source = read_.at(read_.document().root());
     const auto top =
         read_.fields(read_.document().root(),
                      {"id", "name", "guest", "identify", "climate", "seat", "navigation", "custom"},
@@ -34,6 +34,7 @@ class ProfileParser {
     if (!top) return std::nullopt;
     if (const auto* node = read_.required(*top, "id", "a profile")) {
       if (auto id = read_.name(*node)) result.id = std::move(*id);
+      result.source = read_.at(*node);
     }
     if (const auto* node = read_.required(*top, "name", "a profile")) {
       if (auto text = read_.string(*node)) result.display_name = std::move(*text);

@@ -109,6 +109,15 @@ class YamlBuilder final : public YAML::EventHandler {
 
   void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
     YamlNode& node = make(mark, YamlNode::Kind::null);
+    // yaml-cpp marks an empty value ("name:" then a newline) at the next token, often on
+    // the next line; point just after the key's colon instead, where the value is missing.
+    if (!stack_.empty() && !stack_.back().expecting_key && stack_.back().pending_key != nullptr) {
+      const YamlNode& key = *stack_.back().pending_key;
+      if (key.is_plain_scalar() && key.line < node.line) {
+        node.line = key.line;
+        node.column = key.column + static_cast<std::uint32_t>(key.value.size()) + 1;
+      }
+    }
     remember(anchor, node);
     attach(node, mark);
   }

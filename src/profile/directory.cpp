@@ -16,21 +16,18 @@ std::string describe(const Identifier& identifier) {
 
 std::string where_text(const diag::Location& where, const Profile& profile) {
   diag::Location shown = where;
-  if (shown.file.empty()) shown.file = profile.source_file;
+  if (shown.file.empty()) shown.file = profile.source.file;
   std::string text = shown.file.empty() ? std::string("<code>") : shown.file;
   if (shown.line > 0) text += ':' + std::to_string(shown.line);
   if (shown.column > 0) text += ':' + std::to_string(shown.column);
   return text;
 }
 
-diag::Location file_of(const Profile& profile) {
-  return {profile.source_file, 0, 0};
-}
-
 }  // namespace
 
 std::optional<ProfileDirectory> ProfileDirectory::build(std::vector<Profile> profiles,
-                                                        diag::Diagnostics& diagnostics) {
+                                                        diag::Diagnostics& diagnostics,
+                                                        const diag::Location& set_location) {
   const std::size_t errors_before = diagnostics.error_count();
   ProfileDirectory directory;
   std::map<std::string, std::size_t, std::less<>> by_id;
@@ -40,15 +37,17 @@ std::optional<ProfileDirectory> ProfileDirectory::build(std::vector<Profile> pro
     const Profile& profile = profiles[index];
     const auto [id_slot, id_is_new] = by_id.emplace(profile.id, index);
     if (!id_is_new) {
-      diagnostics.error(file_of(profile), "profile id '" + profile.id + "' is also used by " +
-                                              profiles[id_slot->second].source_file);
+      diagnostics.error(profile.source, "profile id '" + profile.id + "' is also used by " +
+                                            where_text(profiles[id_slot->second].source,
+                                                       profiles[id_slot->second]));
     }
     if (profile.guest) {
       if (directory.guest_) {
-        diagnostics.error(file_of(profile), "more than one guest profile: '" +
-                                                profiles[*directory.guest_].id + "' (" +
-                                                profiles[*directory.guest_].source_file +
-                                                ") and '" + profile.id + "'");
+        diagnostics.error(
+            profile.source,
+            "more than one guest profile: '" + profiles[*directory.guest_].id + "' (" +
+                where_text(profiles[*directory.guest_].source, profiles[*directory.guest_]) +
+                ") and '" + profile.id + "'");
       } else {
         directory.guest_ = index;
       }
@@ -78,7 +77,7 @@ std::optional<ProfileDirectory> ProfileDirectory::build(std::vector<Profile> pro
     }
   }
   if (!directory.guest_) {
-    diagnostics.error({}, "no guest profile: exactly one profile must say 'guest: true'");
+    diagnostics.error(set_location, "no guest profile: exactly one profile must say 'guest: true'");
   }
   if (diagnostics.error_count() != errors_before) return std::nullopt;
   directory.profiles_ = std::move(profiles);

@@ -26,8 +26,11 @@ class ProfileDirectory {
   // Checks the set as a whole: ids unique, exactly one guest, the guest has no
   // identifiers, no identifier claimed by two profiles (the error names both files).
   // Returns nullopt and reports every problem to `diagnostics` when the set is invalid.
-  [[nodiscard]] static std::optional<ProfileDirectory> build(std::vector<Profile> profiles,
-                                                             diag::Diagnostics& diagnostics);
+  // `set_location` (e.g. where the profiles directory is configured) locates errors about
+  // the set as a whole, such as a missing guest.
+  [[nodiscard]] static std::optional<ProfileDirectory> build(
+      std::vector<Profile> profiles, diag::Diagnostics& diagnostics,
+      const diag::Location& set_location = {});
 
   // The profile a numeric identifier (key_fob, seat_memory_button) selects, or nullptr.
   [[nodiscard]] const Profile* find(IdentifierKind kind, std::uint64_t code) const noexcept;

@@ -91,7 +91,9 @@ struct Profile {
   Seat seat;
   Navigation navigation;
   std::map<std::string, Value, std::less<>> custom;  // free values rules may read
-  std::string source_file;  // where it was loaded from ("" when built in code)
+  // Where the profile is declared (its file, and the line of its id); empty file when built
+  // in code. Set-level errors (duplicate ids, identifiers, guests) point here.
+  diag::Location source;
 };
 
 // Reads a profile field by the dotted path rules use after "profile.":

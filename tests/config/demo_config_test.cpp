@@ -1,0 +1,76 @@
+// The shipped demo configuration loads without any diagnostic and says what the product
+// demo relies on (Alice, Bob, Carla and a guest; cycle times from the DBC).
+#include <gtest/gtest.h>
+
+#include <variant>
+
+#include "cabind/config/loader.hpp"
+
+namespace cabind::config {
+namespace {
+
+const std::string kDemo = std::string(CABIND_SOURCE_DIR) + "/config/demo/vehicle.yaml";
+
+TEST(DemoConfig, LoadsWithoutDiagnostics) {
+  const auto result = load(kDemo);
+  ASSERT_TRUE(result.ok()) << result.diagnostics.to_string();
+  EXPECT_TRUE(result.diagnostics.empty()) << result.diagnostics.to_string();
+  const Config& config = *result.config;
+  EXPECT_EQ(config.buses.size(), 1U);
+  EXPECT_EQ(config.buses[0].name, "body");
+  EXPECT_EQ(config.buses[0].interface, "vcan0");
+  EXPECT_FALSE(config.buses[0].database.messages.empty());
+  EXPECT_EQ(config.stale_factor, 10U);
+  EXPECT_EQ(config.profiles.size(), 4U);
+  EXPECT_GE(config.rules.size(), 5U);
+}
+
+TEST(DemoConfig, IdentifiesTheDemoDrivers) {
+  const auto result = load(kDemo);
+  ASSERT_TRUE(result.ok()) << result.diagnostics.to_string();
+  const auto& profiles = result.config->profiles;
+  using profile::IdentifierKind;
+  EXPECT_EQ(profiles.find(IdentifierKind::key_fob, 3)->id, "alice");
+  EXPECT_EQ(profiles.find(IdentifierKind::seat_memory_button, 1)->id, "alice");
+  EXPECT_EQ(profiles.find(IdentifierKind::key_fob, 5)->id, "bob");
+  EXPECT_EQ(profiles.find(IdentifierKind::seat_memory_button, 2)->id, "bob");
+  EXPECT_EQ(profiles.find(IdentifierKind::phone, std::string_view("c4a1a001"))->id, "carla");
+  EXPECT_EQ(profiles.guest()->id, "guest");
+}
+
+TEST(DemoConfig, CyclicOutputsTakeTheirPeriodFromTheDbc) {
+  const auto result = load(kDemo);
+  ASSERT_TRUE(result.ok()) << result.diagnostics.to_string();
+  const Output* temperature =
+      result.config->find_output("Vehicle.Cabin.HVAC.Station.Row1.Driver.Temperature");
+  ASSERT_NE(temperature, nullptr);
+  EXPECT_EQ(temperature->send, SendMode::cyclic);
+  EXPECT_EQ(temperature->cycle, std::chrono::milliseconds(100));
+  EXPECT_TRUE(temperature->learn);
+  ASSERT_TRUE(temperature->feedback);
+  EXPECT_EQ(temperature->feedback->message, "HVAC_Status");
+  const Output* recall =
+      result.config->find_output("Vehicle.Cabin.Seat.Row1.DriverSide.MemoryRecall");
+  ASSERT_NE(recall, nullptr);
+  EXPECT_EQ(recall->interlock, "seat_motion");
+  EXPECT_EQ(recall->send, SendMode::on_change);
+}
+
+TEST(DemoConfig, ExpressionsKeepTheirSourceLocation) {
+  const auto result = load(kDemo);
+  ASSERT_TRUE(result.ok()) << result.diagnostics.to_string();
+  const Interlock* seat = result.config->find_interlock("seat_motion");
+  ASSERT_NE(seat, nullptr);
+  EXPECT_EQ(seat->condition.text.substr(0, 13), "Vehicle.Speed");
+  EXPECT_EQ(seat->condition.where.column, 17U);  // after `  seat_motion: "`
+  const Rule& cold = result.config->rules[2];
+  EXPECT_EQ(cold.name, "cold_morning");
+  EXPECT_EQ(cold.priority, 10);
+  ASSERT_TRUE(cold.when);
+  EXPECT_TRUE(std::holds_alternative<DriverIdentified>(cold.on));
+  const auto& set = std::get<SetOutput>(cold.actions.at(0));
+  EXPECT_EQ(set.value.text, "max(profile.climate.temperature, 23)");
+}
+
+}  // namespace
+}  // namespace cabind::config
