@@ -2,8 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include "cabind/rules/symbol.hpp"
-
 namespace cabind::rules {
 namespace {
 
@@ -21,12 +19,6 @@ TEST(RulesEvalContext, DefaultsToNoClockAndNoInputs) {
   EXPECT_LT(context.weekday, 0);
   EXPECT_TRUE(context.signals.value.empty());
   EXPECT_TRUE(context.profile.validity.empty());
-}
-
-TEST(RulesValueType, HasAReadableName) {
-  EXPECT_EQ(to_string(ValueType::number), "number");
-  EXPECT_EQ(to_string(ValueType::boolean), "bool");
-  EXPECT_EQ(to_string(ValueType::string), "string");
 }
 
 }  // namespace
