@@ -1,0 +1,65 @@
+#include "cabind/cli/check_command.hpp"
+
+#include <optional>
+#include <string_view>
+
+#include "cabind/config/loader.hpp"
+
+namespace cabind::cli {
+
+namespace {
+
+constexpr int kValid = 0;
+constexpr int kInvalid = 2;
+
+std::string count(std::size_t n, std::string_view singular, std::string_view plural) {
+  return std::to_string(n) + " " + std::string(n == 1 ? singular : plural);
+}
+
+std::optional<std::string> config_path(std::span<const std::string> args, std::ostream& err) {
+  std::optional<std::string> path;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string_view arg = args[i];
+    if (arg == "--check") continue;
+    if (arg == "--config") {
+      if (i + 1 == args.size()) {
+        err << "cabind --check: --config needs a FILE\n";
+        return std::nullopt;
+      }
+      path = args[++i];
+    } else if (arg.starts_with("--config=")) {
+      path = std::string(arg.substr(9));
+    } else {
+      err << "cabind --check: unexpected argument '" << arg << "'\n";
+      return std::nullopt;
+    }
+  }
+  if (!path || path->empty()) err << "usage: cabind --check --config FILE\n";
+  return path && !path->empty() ? path : std::nullopt;
+}
+
+}  // namespace
+
+int run_check(std::span<const std::string> args, std::ostream& out, std::ostream& err) {
+  const auto path = config_path(args, err);
+  if (!path) return kInvalid;
+  const auto result = config::load(*path);
+  if (!result.ok()) {
+    err << result.diagnostics.to_string();
+    err << *path << ": " << count(result.diagnostics.error_count(), "error", "errors")
+        << ", configuration refused\n";
+    return kInvalid;
+  }
+  err << result.diagnostics.to_string();  // warnings, if any
+  const config::Config& config = *result.config;
+  out << *path << ": ok: " << count(config.buses.size(), "bus", "buses") << ", "
+      << count(config.signals.size(), "signal", "signals") << ", "
+      << count(config.outputs.size(), "output", "outputs") << ", "
+      << count(config.interlocks.size(), "interlock", "interlocks") << ", "
+      << count(config.identity.sources.size(), "identity source", "identity sources") << ", "
+      << count(config.profiles.size(), "profile", "profiles") << ", "
+      << count(config.rules.size(), "rule", "rules") << "\n";
+  return kValid;
+}
+
+}  // namespace cabind::cli
