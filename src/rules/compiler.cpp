@@ -276,20 +276,6 @@ class Compiler {
     const bool failed = left.failed || right.failed;
     const std::string op_text = "'" + std::string(node.text) + "'";
 
-    if (op == OpCode::logical_and || op == OpCode::logical_or) {
-      if (!failed && left.type != ValueType::boolean) {
-        error(node.op_offset, op_text + " needs conditions (bools), but its left operand is " +
-                                  type_name(left.type));
-        return fail();
-      }
-      if (!failed && right.type != ValueType::boolean) {
-        error(node.op_offset, op_text + " needs conditions (bools), but its right operand is " +
-                                  type_name(right.type));
-        return fail();
-      }
-      if (failed) return fail();
-      return {ValueType::boolean, false, {}, {}};
-    }
     if (op == OpCode::equal || op == OpCode::not_equal) {
       if (failed) return fail();
       if (left.type != right.type) {
@@ -299,21 +285,24 @@ class Compiler {
       }
       return {ValueType::boolean, false, {}, {}};
     }
-    // Arithmetic and ordering take numbers.
+    const bool logical = op == OpCode::logical_and || op == OpCode::logical_or;
     const bool ordering = op == OpCode::less || op == OpCode::less_equal || op == OpCode::greater ||
                           op == OpCode::greater_equal;
-    if (!failed && left.type != ValueType::number) {
-      error(node.op_offset, "operator " + op_text + " needs numbers, but its left operand is " +
-                                type_name(left.type));
-      return fail();
+    const ValueType needed = logical ? ValueType::boolean : ValueType::number;
+    const std::string requirement =
+        logical ? op_text + " needs conditions (bools)" : "operator " + op_text + " needs numbers";
+    // Each wrong operand is its own error, so `1 and 2` reports both.
+    bool wrong = false;
+    if (!left.failed && left.type != needed) {
+      error(node.op_offset, requirement + ", but its left operand is " + type_name(left.type));
+      wrong = true;
     }
-    if (!failed && right.type != ValueType::number) {
-      error(node.op_offset, "operator " + op_text + " needs numbers, but its right operand is " +
-                                type_name(right.type));
-      return fail();
+    if (!right.failed && right.type != needed) {
+      error(node.op_offset, requirement + ", but its right operand is " + type_name(right.type));
+      wrong = true;
     }
-    if (failed) return fail();
-    return {ordering ? ValueType::boolean : ValueType::number, false, {}, {}};
+    if (failed || wrong) return fail();
+    return {logical || ordering ? ValueType::boolean : ValueType::number, false, {}, {}};
   }
 
   // `Gear == 'P'`, `'P' != Gear`: the string becomes the number of that enum name. The

@@ -175,6 +175,15 @@ TEST_F(RulesErrors, RejectsAResultOfTheWrongType) {
 }
 
 TEST_F(RulesErrors, ReportsEveryErrorOfOneExpression) {
+  EXPECT_EQ(errors("1 and 2"),
+            "rules.yaml:3:12: error: 'and' needs conditions (bools), but its left operand is a "
+            "number\n"
+            "rules.yaml:3:12: error: 'and' needs conditions (bools), but its right operand is a "
+            "number\n");
+  EXPECT_EQ(
+      errors("true * false > 0"),
+      "rules.yaml:3:15: error: operator '*' needs numbers, but its left operand is a bool\n"
+      "rules.yaml:3:15: error: operator '*' needs numbers, but its right operand is a bool\n");
   EXPECT_EQ(errors("Vehicle.Sped > 0 and Gear == 'X' or Frobnicate"),
             "rules.yaml:3:10: error: unknown name 'Vehicle.Sped' (did you mean "
             "'Vehicle.Speed'?)\nrules.yaml:3:39: error: unknown value 'X' for 'Gear' (valid: 'P', "
