@@ -1,0 +1,66 @@
+#pragma once
+// The engine's single event stream: every decision with its rule, inputs and reason.
+// The replay prints it; the daemon's control socket and future bridges (MQTT, KUKSA)
+// subscribe to it through an AuditSink.
+//
+// An AuditEvent holds views only (names owned by the Config and the Engine, valid for the
+// engine's lifetime) so that emitting one allocates nothing; a sink that keeps events
+// must copy what it needs. format_audit() renders one line, e.g.
+//   "3.200 blocked output=Vehicle.Cabin.Seat.Row1.DriverSide.MemoryRecall value=1
+//    rule=recall_seat_when_parked: blocked by interlock seat_motion: Vehicle.Speed stale"
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "cabind/can/frame.hpp"
+#include "cabind/rules/compiled_expression.hpp"
+
+namespace cabind::engine {
+
+enum class AuditKind : std::uint8_t {
+  driver_changed,  // detail: the reason; value: the identifier code
+  rule_fired,      // a rule's trigger and condition held
+  rule_skipped,    // the trigger fired but the condition was false or unknown
+  value_unknown,   // an action's value could not be computed; the action is dropped
+  overridden,      // a higher-priority rule set the same output in the same pass
+  clamped,         // the value was outside the output's range
+  sent,            // a command frame was sent
+  blocked,         // an interlock does not hold; the command waits
+  confirmed,       // the feedback signal matches the command
+  retry,           // no confirmation in time; sent again
+  failed,          // no confirmation after the last retry
+  learned,         // a manual change became the driver's preference
+  cancelled,       // a pending command was dropped (e.g. manual seat switch)
+};
+
+[[nodiscard]] std::string_view to_string(AuditKind kind) noexcept;
+
+struct AuditEvent {
+  can::Timestamp time{};
+  AuditKind kind = AuditKind::rule_fired;
+  std::string_view rule;    // empty when no rule is involved
+  std::string_view output;  // empty when no output is involved
+  std::string_view detail;  // free text: driver id, interlock name, reason
+  double value = 0.0;
+  bool has_value = false;
+  int attempt = 0;  // retry/failed: the attempt number
+  // When set, the reason is "`expression` is unknown because ..." rendered by format_audit.
+  const rules::CompiledExpression* expression = nullptr;
+  rules::Evaluation evaluation;
+};
+
+class AuditSink {
+ public:
+  AuditSink() = default;
+  AuditSink(const AuditSink&) = delete;
+  AuditSink& operator=(const AuditSink&) = delete;
+  virtual ~AuditSink() = default;
+  // Called on the engine's thread; must not throw. Views die after the call returns.
+  virtual void record(const AuditEvent& event) noexcept = 0;
+};
+
+// One line, no trailing newline. Allocates: for sinks, not for the engine.
+[[nodiscard]] std::string format_audit(const AuditEvent& event);
+
+}  // namespace cabind::engine

@@ -1,0 +1,107 @@
+#pragma once
+// Engine: decoded signals -> driver identity -> rule decisions -> actuation, with the
+// safety interlocks in between. One engine drives one vehicle configuration on its default
+// bus.
+//
+// Semantics (see docs/engine.md):
+// - Triggers: `driver_identified` rules run when the driver changes; `signal` rules when
+//   that signal's value or validity changes; `became_true` rules on the false -> true edge
+//   of their condition (unknown counts as false), re-evaluated only when one of the
+//   condition's signals changes; `after` rules once, the delay after the driver changed.
+// - A rule's `when` is evaluated when the trigger fires; unknown = the rule does not fire.
+// - All rules fired by one event form a pass. Within a pass, the highest-priority rule
+//   setting an output wins (equal priorities: the earlier rule in rules.yaml).
+// - Set values are clamped to the output's configured range.
+// - A learnable output whose feedback changes while a driver is active and not because of
+//   our command stores that value as the driver's preference; the driver's later
+//   `driver_identified` settings of that output use the preference.
+// - Time: frames carry their time; advance(now) runs staleness, timers and actuation
+//   deadlines. local_time() feeds `hour` and `weekday`.
+//
+// Hot path: on_frame() and advance() neither allocate nor throw.
+// Not thread-safe: call it from one thread (the bus's).
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cabind/can/bus.hpp"
+#include "cabind/config/config.hpp"
+#include "cabind/dbc/codec.hpp"
+#include "cabind/diag/diagnostic.hpp"
+#include "cabind/engine/actuator.hpp"
+#include "cabind/engine/audit.hpp"
+#include "cabind/engine/identity_resolver.hpp"
+#include "cabind/engine/preference_store.hpp"
+#include "cabind/rules/compiled_expression.hpp"
+#include "cabind/signal/frame_router.hpp"
+#include "cabind/signal/signal_table.hpp"
+
+namespace cabind::engine {
+
+struct LocalTime {
+  int hour = -1;     // 0..23, -1 = unknown
+  int minute = 0;    // 0..59
+  int weekday = -1;  // ISO 8601: 1 = Monday .. 7 = Sunday, -1 = unknown
+};
+
+class Engine {
+ public:
+  // Compiles the configuration's interlocks and rules. Returns nullptr after adding every
+  // error (file:line:column) to `diagnostics`. `config`, `bus`, `audit` and `preferences`
+  // must outlive the engine.
+  [[nodiscard]] static std::unique_ptr<Engine> build(const config::Config& config, can::Bus& bus,
+                                                     AuditSink& audit, PreferenceStore& preferences,
+                                                     diag::Diagnostics& diagnostics);
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+  ~Engine();
+
+  // One received frame; its time() is "now". Runs advance(frame.time()) first.
+  void on_frame(const can::Frame& frame) noexcept;
+  // Moves time forward: staleness, debounced identity, timers, retries and cyclic frames.
+  void advance(can::Timestamp now) noexcept;
+  void set_local_time(LocalTime time) noexcept { local_time_ = time; }
+
+  [[nodiscard]] const profile::Profile* driver() const noexcept;
+  [[nodiscard]] const signal::SignalTable& signals() const noexcept { return table_; }
+  // The slot of a semantic signal name, for tests and tools. Allocation-free.
+  [[nodiscard]] std::optional<std::uint32_t> slot(std::string_view name) const noexcept;
+  [[nodiscard]] const Actuator& actuator() const noexcept { return *actuator_; }
+  // Whether the named interlock holds now (unknown = false).
+  [[nodiscard]] bool interlock_holds(std::string_view name) const noexcept;
+
+  struct Impl;  // compiled rules and their state, private to engine.cpp
+
+ private:
+  Engine(const config::Config& config, can::Bus& bus, AuditSink& audit,
+         PreferenceStore& preferences, std::unique_ptr<dbc::Codec> codec,
+         std::vector<std::chrono::nanoseconds> timeouts);
+
+  void handle_changes(std::span<const std::uint32_t> slots, can::Timestamp now) noexcept;
+  void on_driver_change(const DriverChange& change, can::Timestamp now) noexcept;
+  void run_rule(std::size_t rule, can::Timestamp now) noexcept;
+  void commit(can::Timestamp now) noexcept;
+  [[nodiscard]] rules::EvalContext context() const noexcept;
+
+  const config::Config& config_;
+  AuditSink& audit_;
+  PreferenceStore& preferences_;
+  std::unique_ptr<dbc::Codec> codec_;
+  signal::SignalTable table_;
+  std::unique_ptr<signal::FrameRouter> router_;
+  std::unique_ptr<IdentityResolver> identity_;
+  std::vector<Interlock> interlocks_;
+  std::unique_ptr<Actuator> actuator_;
+  std::unique_ptr<Impl> impl_;
+  LocalTime local_time_;
+  can::Timestamp now_{};
+  std::vector<std::uint32_t> scratch_;  // changed slots, sized at build
+};
+
+}  // namespace cabind::engine

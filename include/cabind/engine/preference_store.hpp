@@ -1,0 +1,38 @@
+#pragma once
+// Learned preferences: per driver (profile id) and output (semantic name), the value the
+// driver last chose by hand. An interface so that a durable (SQLite) store can replace the
+// in-memory one without touching the engine. The engine calls it off the frame's critical
+// decision (once per manual change), and may allocate there.
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace cabind::engine {
+
+class PreferenceStore {
+ public:
+  PreferenceStore() = default;
+  PreferenceStore(const PreferenceStore&) = delete;
+  PreferenceStore& operator=(const PreferenceStore&) = delete;
+  virtual ~PreferenceStore() = default;
+
+  virtual void learn(std::string_view profile_id, std::string_view output, double value) = 0;
+  [[nodiscard]] virtual std::optional<double> preference(std::string_view profile_id,
+                                                         std::string_view output) const = 0;
+};
+
+// Kept in memory only: lost on restart.
+class MemoryPreferenceStore final : public PreferenceStore {
+ public:
+  void learn(std::string_view profile_id, std::string_view output, double value) override;
+  [[nodiscard]] std::optional<double> preference(std::string_view profile_id,
+                                                 std::string_view output) const override;
+
+ private:
+  std::map<std::pair<std::string, std::string>, double, std::less<>> values_;
+};
+
+}  // namespace cabind::engine
