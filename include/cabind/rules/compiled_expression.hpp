@@ -100,6 +100,8 @@ struct Instruction {
   std::uint32_t arg = 0;
 };
 
+static_assert(sizeof(Instruction) == 12, "keep instructions compact: 5 per cache line");
+
 class CompiledExpression {
  public:
   // The evaluation stack lives in evaluate()'s frame; the compiler rejects an expression

@@ -4,12 +4,14 @@
 //   compile_expression("Vehicle.Speed == 0 and Gear == 'P'", {"rules.yaml", 12, 17},
 //                      names, ValueType::boolean, diagnostics)
 //
-// `where` is the location of the first character of `text` inside its file (as the YAML
-// loader reports it for the scalar); each error is reported at that location plus the
-// offset of the offending token: on the first line the column is where.column + offset,
-// on later lines of a multi-line (block) scalar it is counted from the line start.
-// Columns count bytes. For a quoted YAML scalar with escape sequences the columns after
-// an escape are shifted by the escape's length.
+// `where` is the location of the first character of `text` inside its file. yaml-cpp's
+// node mark is that character for a plain scalar, the opening quote for a quoted scalar
+// (add one column), and the '|' or '>' for a block scalar (the text starts on the next
+// line, at the block's indentation). Each error is reported at `where` plus the offset of
+// the offending token: on the first line the column is where.column + offset; on later
+// lines it is counted from that line's start, which in a block scalar excludes the
+// block's indentation. Columns count bytes; in a double-quoted scalar an escape sequence
+// shifts the columns after it.
 //
 // All errors of one expression are reported where practical: unknown names, type errors
 // and arity errors are all collected; after a syntax error the rest is not checked.
