@@ -29,10 +29,14 @@ function(cabind_module name)
   cabind_target_settings(cabind_${name})
 endfunction()
 
-# cabind_test(NAME SOURCES file... DEPENDS target... [LABELS label...])
-# A GoogleTest executable whose tests ctest discovers one by one.
+# cabind_test(NAME SOURCES file... DEPENDS target... [LABEL label])
+# A GoogleTest executable whose tests ctest discovers one by one, labelled `unit`
+# unless another label is given (gtest_discover_tests cannot pass a list of labels).
 function(cabind_test name)
-  cmake_parse_arguments(arg "" "" "SOURCES;DEPENDS;LABELS" ${ARGN})
+  cmake_parse_arguments(arg "" "LABEL" "SOURCES;DEPENDS" ${ARGN})
+  if(NOT arg_LABEL)
+    set(arg_LABEL unit)
+  endif()
   add_executable(${name} ${arg_SOURCES})
   target_link_libraries(${name} PRIVATE ${arg_DEPENDS} GTest::gtest GTest::gmock GTest::gtest_main)
   target_compile_definitions(${name} PRIVATE
@@ -40,7 +44,7 @@ function(cabind_test name)
     CABIND_SHARED_DATA_DIR="${PROJECT_SOURCE_DIR}/../shared/data")
   cabind_target_settings(${name})
   set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
-  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES LABELS "unit;${arg_LABELS}")
+  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES LABELS ${arg_LABEL})
 endfunction()
 
 # cabind_vcan_test(NAME COMMAND cmd... ) : a ctest test that runs cmd inside the
