@@ -175,6 +175,7 @@ void SocketCanBus::stop() noexcept {
   boost::system::error_code ec;
   socket_.cancel(ec);
   retry_timer_.cancel();
+  retry_pending_ = false;
   recovery_timer_.cancel();
 }
 
@@ -365,8 +366,10 @@ void SocketCanBus::schedule_retry() noexcept {
   retry_pending_ = true;
   retry_timer_.expires_after(std::chrono::milliseconds(1));
   retry_timer_.async_wait([this](const boost::system::error_code& ec) {
+    // A cancelled wait may complete after the bus is gone: touch nothing then.
+    if (ec) return;
     retry_pending_ = false;
-    if (ec || !running_) return;
+    if (!running_) return;
     retry_backlog();
   });
 }
