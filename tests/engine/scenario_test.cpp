@@ -1,0 +1,230 @@
+// Scenario tests on the demo configuration: frames in, frames and audit lines out.
+#include "engine_harness.hpp"
+
+namespace cabind::engine::testing {
+namespace {
+
+// HVAC_Request 0x200: DriverSetpoint byte 0 (0.5 degC), PassengerSetpoint byte 1 (start
+// value 44 = 22 degC), FanLevel bits 16..19 (start 3).
+TEST(EngineScenario, AliceUnlocksWithHerFobAndGetsHerClimateSeatAndNavigation) {
+  Harness h;
+  h.periodic(kParked);
+  h.frame(1.0, fob(3));
+  h.frame(1.1, fob(3));
+  EXPECT_EQ(h.engine->driver(), nullptr) << "the 200 ms fob debounce has not passed";
+  h.frame(1.2, fob(3));
+  ASSERT_NE(h.engine->driver(), nullptr);
+  EXPECT_EQ(h.engine->driver()->id, "alice");
+  EXPECT_TRUE(h.audit_has("driver rule=key_fob output=alice value=3: recognised")) << h.audit();
+
+  // 21.5 degC = 43 = 0x2B, passenger keeps its start value 0x2C, fan 3.
+  const auto hvac = h.sent("200");
+  ASSERT_FALSE(hvac.empty());
+  EXPECT_EQ(hvac.back(), "200#2B2C0300");
+  // Seat memory slot 1, parked: the recall goes out at once.
+  EXPECT_EQ(h.sent("210"), (std::vector<std::string>{"210#010000000000"}));
+  EXPECT_TRUE(h.audit_has("skipped rule=cold_morning")) << h.audit();
+
+  // Ten seconds later: Monday 07:30 -> her "work" favourite (52.4986, 13.3790).
+  h.bus.clear_sent();
+  h.run_to(11.3);
+  const auto nav = h.sent("220");
+  ASSERT_FALSE(nav.empty()) << h.audit();
+  std::string why;
+  auto frame = can::parse_frame_text(nav.back(), &why);
+  ASSERT_TRUE(frame);
+  float latitude = 0;
+  float longitude = 0;
+  std::memcpy(&latitude, frame->data().data(), 4);
+  std::memcpy(&longitude, frame->data().data() + 4, 4);
+  EXPECT_FLOAT_EQ(latitude, 52.4986F);
+  EXPECT_FLOAT_EQ(longitude, 13.3790F);
+}
+
+TEST(EngineScenario, BobGetsHisSettings) {
+  Harness h;
+  h.periodic(kParked);
+  h.frame(1.0, fob(5));
+  h.frame(1.3, fob(5));
+  ASSERT_NE(h.engine->driver(), nullptr);
+  EXPECT_EQ(h.engine->driver()->id, "bob");
+  // 19 degC = 38 = 0x26, fan 5.
+  EXPECT_EQ(h.sent("200").back(), "200#262C0500");
+  EXPECT_EQ(h.sent("210").back(), "210#020000000000");
+}
+
+TEST(EngineScenario, UnknownFobSelectsTheGuest) {
+  Harness h;
+  h.periodic(kParked);
+  h.frame(1.0, fob(9));
+  h.frame(1.3, fob(9));
+  ASSERT_NE(h.engine->driver(), nullptr);
+  EXPECT_EQ(h.engine->driver()->id, "guest");
+  EXPECT_TRUE(h.audit_has("output=guest value=9: unknown identifier, guest profile")) << h.audit();
+  // Guest: 21 degC = 0x2A, fan 3; no memory slot -> no recall, said so.
+  EXPECT_EQ(h.sent("200").back(), "200#2A2C0300");
+  EXPECT_TRUE(h.sent("210").empty());
+  EXPECT_TRUE(h.audit_has("the profile has no seat memory slot")) << h.audit();
+}
+
+TEST(EngineScenario, ColdMorningRaisesTheSetpointOverTheProfile) {
+  Harness h;
+  h.periodic(kParked);
+  h.periodic("160#04C800");  // outside 2 degC, cabin 20 degC
+  h.run_to(0.5);
+  h.frame(1.0, fob(3));
+  h.frame(1.3, fob(3));
+  // max(21.5, 23) = 23 degC = 46 = 0x2E wins over apply_profile_climate (priority 0).
+  EXPECT_EQ(h.sent("200").back(), "200#2E2C0300");
+  EXPECT_TRUE(h.audit_has("fired rule=cold_morning")) << h.audit();
+  EXPECT_TRUE(
+      h.audit_has("overridden rule=apply_profile_climate "
+                  "output=Vehicle.Cabin.HVAC.Station.Row1.Driver.Temperature value=21.5: "
+                  "cold_morning"))
+      << h.audit();
+}
+
+TEST(EngineScenario, ColdMorningDoesNotApplyInTheAfternoon) {
+  Harness h;
+  h.engine->set_local_time({15, 0, 1});
+  h.periodic(kParked);
+  h.periodic("160#04C800");
+  h.frame(1.0, fob(3));
+  h.frame(1.3, fob(3));
+  EXPECT_EQ(h.sent("200").back(), "200#2B2C0300");
+  EXPECT_TRUE(h.audit_has("skipped rule=cold_morning")) << h.audit();
+}
+
+TEST(EngineScenario, SeatRecallBlockedWhileMovingRunsOnceParked) {
+  Harness h;
+  h.periodic(kMoving);
+  h.frame(1.0, fob(3));
+  h.frame(1.3, fob(3));
+  EXPECT_TRUE(h.sent("210").empty());
+  EXPECT_TRUE(
+      h.audit_has("blocked rule=recall_seat_when_parked "
+                  "output=Vehicle.Cabin.Seat.Row1.DriverSide.MemoryRecall value=1: "
+                  "seat_motion"))
+      << h.audit();
+  h.run_to(5.0);
+  EXPECT_TRUE(h.sent("210").empty());
+  h.periodic(kStoppedInD);
+  h.run_to(6.0);
+  EXPECT_TRUE(h.sent("210").empty()) << "speed 0 in D is not parked";
+  h.periodic(kParked);
+  h.run_to(6.2);
+  EXPECT_EQ(h.sent("210"), (std::vector<std::string>{"210#010000000000"}));
+}
+
+TEST(EngineScenario, StaleSpeedBlocksTheSeat) {
+  Harness h;
+  h.frame(0.5, kParked);  // one frame only: stale 200 ms later (10 x 20 ms)
+  h.frame(1.0, fob(3));
+  h.frame(1.3, fob(3));
+  EXPECT_TRUE(h.sent("210").empty());
+  EXPECT_TRUE(h.audit_has("seat_motion")) << h.audit();
+  EXPECT_TRUE(h.audit_has("Vehicle.Speed stale")) << h.audit();
+  EXPECT_FALSE(h.engine->interlock_holds("seat_motion"));
+}
+
+TEST(EngineScenario, FeedbackThatNeverConfirmsGivesBoundedRetriesThenAFailure) {
+  Harness h;
+  h.periodic(kParked);
+  h.frame(1.0, fob(3));
+  h.frame(1.3, fob(3));
+  h.run_to(10.0);
+  const std::string seat = "output=Vehicle.Cabin.Seat.Row1.DriverSide.MemoryRecall";
+  EXPECT_EQ(h.audit_count("sent rule=recall_seat_when_parked " + seat), 1U) << h.audit();
+  EXPECT_EQ(h.audit_count("retry rule=recall_seat_when_parked " + seat), 2U) << h.audit();
+  EXPECT_TRUE(h.audit_has("failed rule=recall_seat_when_parked " + seat +
+                          " value=1 attempt=3: feedback never confirmed"))
+      << h.audit();
+  EXPECT_EQ(h.sent("210").size(), 3U);
+}
+
+TEST(EngineScenario, FeedbackConfirmsTheCommand) {
+  Harness h;
+  h.periodic(kParked);
+  h.frame(1.0, fob(3));
+  h.frame(1.3, fob(3));
+  h.frame(1.35, "211#020000000000");  // Seat_Status.ActiveSlot = 1
+  h.run_to(5.0);
+  EXPECT_TRUE(h.audit_has("confirmed rule=recall_seat_when_parked")) << h.audit();
+  EXPECT_FALSE(h.audit_has("retry rule=recall_seat_when_parked")) << h.audit();
+  EXPECT_EQ(h.sent("210").size(), 1U);
+}
+
+TEST(EngineScenario, ManualTemperatureChangeIsLearnedAndReappliedNextTime) {
+  Harness h;
+  h.periodic(kParked);
+  h.frame(1.0, fob(3));
+  h.frame(1.3, fob(3));
+  h.periodic("201#2B000300");  // HVAC confirms 21.5 degC, fan 3
+  h.run_to(2.0);
+  EXPECT_TRUE(
+      h.audit_has("confirmed rule=apply_profile_climate "
+                  "output=Vehicle.Cabin.HVAC.Station.Row1.Driver.Temperature"))
+      << h.audit();
+  h.periodic("201#28000300");  // the driver turns the knob to 20 degC
+  h.run_to(3.0);
+  EXPECT_TRUE(h.audit_has(
+      "learned output=Vehicle.Cabin.HVAC.Station.Row1.Driver.Temperature value=20: alice"))
+      << h.audit();
+  EXPECT_EQ(h.preferences.preference("alice", "Vehicle.Cabin.HVAC.Station.Row1.Driver.Temperature"),
+            20.0);
+  // The cyclic request now carries 20 degC: cabind does not fight the driver.
+  EXPECT_EQ(h.sent("200").back(), "200#282C0300");
+
+  // Bob drives, then Alice again: her learned 20 degC is applied.
+  h.frame(4.0, "121#0200");
+  h.frame(4.5, "121#0000");
+  EXPECT_EQ(h.engine->driver()->id, "bob");
+  h.frame(5.0, "121#0100");
+  EXPECT_EQ(h.engine->driver()->id, "alice");
+  EXPECT_EQ(h.sent("200").back(), "200#282C0300");
+}
+
+TEST(EngineScenario, SeatMemoryButtonBeatsAFob) {
+  Harness h;
+  h.periodic(kParked);
+  h.frame(1.0, "121#0200");  // Bob's button, priority 30, no debounce
+  EXPECT_EQ(h.engine->driver()->id, "bob");
+  h.frame(1.1, fob(3));
+  h.frame(1.5, fob(3));  // Alice's fob, priority 10: does not replace Bob
+  EXPECT_EQ(h.engine->driver()->id, "bob");
+}
+
+TEST(EngineScenario, TwoFobsPresentTheLaterWinsDeterministically) {
+  Harness h;  // tie_break: most_recent
+  h.periodic(kParked);
+  h.frame(1.0, fob(3));
+  h.frame(1.05, fob(5));  // the body controller alternates between the two fobs
+  h.frame(1.1, fob(3));
+  h.frame(1.15, fob(5));
+  EXPECT_EQ(h.engine->driver(), nullptr) << "neither fob has been seen steadily for 200 ms";
+  h.frame(1.2, fob(5));
+  h.frame(1.45, fob(5));
+  ASSERT_NE(h.engine->driver(), nullptr);
+  EXPECT_EQ(h.engine->driver()->id, "bob");
+  h.frame(1.5, fob(3));
+  h.frame(1.75, fob(3));
+  EXPECT_EQ(h.engine->driver()->id, "alice");
+}
+
+TEST(EngineScenario, HotCabinTurnsTheAirConditioningOnOnTheRisingEdgeOnly) {
+  Harness h;
+  h.periodic(kParked);
+  h.frame(1.0, fob(3));
+  h.frame(1.3, fob(3));
+  h.frame(2.0, "160#285E01");  // cabin 35 degC (350 = 0x015E)
+  EXPECT_EQ(h.audit_count("fired rule=hot_cabin_ac"), 1U) << h.audit();
+  h.frame(3.0, "160#286001");  // still hot: no new edge
+  EXPECT_EQ(h.audit_count("fired rule=hot_cabin_ac"), 1U) << h.audit();
+  EXPECT_TRUE(
+      h.audit_has("sent rule=hot_cabin_ac output=Vehicle.Cabin.HVAC.IsAirConditioningActive "
+                  "value=1"))
+      << h.audit();
+}
+
+}  // namespace
+}  // namespace cabind::engine::testing
