@@ -359,16 +359,24 @@ rules::EvalContext Engine::context() const noexcept {
 }
 
 void Engine::on_frame(const can::Frame& frame) noexcept {
-  advance(frame.time());
-  const std::size_t count = router_->route(frame, table_, scratch_);
-  handle_changes(std::span<const std::uint32_t>(scratch_.data(), count), frame.time());
+  // The frame is applied before anything is sent at its time: what it says is the truth
+  // at that instant (a BodyInfo "moving" must stop a seat command due at the same time).
+  const can::Timestamp now = std::max(frame.time(), now_);
+  now_ = now;
+  const std::size_t stale = table_.expire(now, scratch_);
+  handle_changes(std::span<const std::uint32_t>(scratch_.data(), stale), now);
+  can::Frame timed = frame;
+  timed.set_time(now);
+  const std::size_t count = router_->route(timed, table_, scratch_);
+  handle_changes(std::span<const std::uint32_t>(scratch_.data(), count), now);
+  advance(now);
 }
 
 void Engine::advance(can::Timestamp now) noexcept {
   if (now < now_) now = now_;  // time never runs backwards inside the engine
   now_ = now;
   const std::size_t stale = table_.expire(now, scratch_);
-  if (stale > 0) handle_changes(std::span<const std::uint32_t>(scratch_.data(), stale), now);
+  handle_changes(std::span<const std::uint32_t>(scratch_.data(), stale), now);
   if (const auto change = identity_->poll(now)) on_driver_change(*change, now);
   Impl& impl = *impl_;
   for (std::size_t r = 0; r < impl.rules.size(); ++r) {
@@ -420,7 +428,6 @@ void Engine::handle_changes(std::span<const std::uint32_t> slots, can::Timestamp
     }
   }
   commit(now);
-  actuator_->service(context(), now);
 }
 
 void Engine::on_driver_change(const DriverChange& change, can::Timestamp now) noexcept {
