@@ -87,12 +87,19 @@ struct SignalGroup {
   std::vector<std::string> signals;
 };
 
+// A named value table (VAL_TABLE_), shared by reference in the DBC source.
+struct ValueTable {
+  std::string name;
+  std::vector<ValueDescription> values;
+};
+
 struct Database {
   std::string file;  // where it was read from, for diagnostics
   std::string version;
   std::vector<std::string> nodes;
   std::vector<Message> messages;
   std::vector<SignalGroup> signal_groups;
+  std::vector<ValueTable> value_tables;
   std::string comment;
 
   [[nodiscard]] const Message* find_message(std::string_view message_name) const noexcept;

@@ -1,0 +1,164 @@
+#pragma once
+// Codec: a Database compiled for the data plane. Every signal's byte range, shifts,
+// mask, sign extension and scaling are computed once at load time, so decoding a signal
+// is a few shifts over at most nine bytes.
+//
+// Hot-path contract: every member taking a payload is noexcept, never allocates and never
+// reads or writes outside the span it is given. A payload shorter than the message's DBC
+// size is accepted: signals that lie (partly) beyond it report `payload_too_short`.
+//
+// Names are resolved once, at load time, into compact SignalRef indices:
+//   const Codec codec(std::move(database));
+//   const SignalRef speed = codec.find_signal("BodyInfo", "VehicleSpeed").value();
+//   ... per frame:
+//   if (const auto m = codec.find_message(frame.id(), frame.extended())) { ... }
+//   const Decoded d = codec.decode(speed, frame.data());
+//   if (d.status == SignalStatus::ok) use(d.physical);
+//
+// Thread safety: a Codec is immutable after construction; concurrent use is safe.
+// References and string_views it returns live as long as the Codec.
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "cabind/dbc/database.hpp"
+
+namespace cabind::dbc {
+
+// A signal addressed by position: messages in Database order, signals in Message order.
+struct SignalRef {
+  std::uint16_t message = 0;
+  std::uint16_t signal = 0;
+  friend bool operator==(SignalRef, SignalRef) = default;
+};
+
+enum class SignalStatus : std::uint8_t {
+  ok,
+  payload_too_short,  // the signal (or its multiplexor) lies beyond the bytes given
+  mux_inactive,       // a multiplexed signal whose multiplexor selects another signal
+};
+
+struct Decoded {
+  SignalStatus status = SignalStatus::payload_too_short;
+  // The signal's bits as on the wire, zero-extended (a float's IEEE bits; a signed value is
+  // NOT sign-extended here, see `Codec::raw_integer`).
+  std::uint64_t raw = 0;
+  double physical = 0.0;  // raw * factor + offset, integers sign-extended first
+
+  [[nodiscard]] bool ok() const noexcept { return status == SignalStatus::ok; }
+};
+
+// What encode does with a physical value outside the signal's range. The range is the
+// DBC [minimum|maximum] when given (not both 0), intersected with what the raw bits can hold.
+enum class RangePolicy : std::uint8_t { reject, clamp };
+
+enum class EncodeStatus : std::uint8_t {
+  ok,
+  clamped,            // out of range, written as the nearest limit (RangePolicy::clamp)
+  out_of_range,       // out of range, nothing written (RangePolicy::reject)
+  not_finite,         // NaN or infinity, nothing written
+  payload_too_short,  // the signal lies beyond the bytes given, nothing written
+};
+
+namespace detail {
+// One signal, compiled. Bytes are walked from the byte holding the least significant bit:
+// upwards for Intel, downwards for Motorola.
+struct CompiledSignal {
+  std::uint64_t mask = 0;       // `length` ones
+  std::uint8_t first_byte = 0;  // byte holding the least significant bit
+  std::int8_t step = 1;         // +1 Intel, -1 Motorola
+  std::uint8_t byte_count = 1;  // bytes touched, 1..9
+  std::uint8_t shift = 0;       // position of the lsb inside first_byte
+  std::uint8_t length = 1;
+  std::uint8_t needed_bytes = 1;  // payload size needed to hold every bit
+  ValueType value_type = ValueType::unsigned_integer;
+  std::uint16_t multiplexor = no_multiplexor;  // signal index in the message
+  std::uint32_t mux_ranges_begin = 0;          // into the message's mux range pool
+  std::uint32_t mux_ranges_end = 0;
+  double factor = 1.0;
+  double offset = 0.0;
+  double raw_min = 0.0;  // encode range on the raw scale (integers), inclusive
+  double raw_max = 0.0;
+  double physical_min = 0.0;
+  double physical_max = 0.0;
+  bool has_physical_range = false;
+
+  static constexpr std::uint16_t no_multiplexor = 0xFFFF;
+};
+
+struct CompiledMessage {
+  std::vector<CompiledSignal> signals;
+  std::vector<MuxRange> mux_ranges;
+};
+}  // namespace detail
+
+class Codec {
+ public:
+  // Compiles every message. Throws std::invalid_argument if the database is not one a
+  // successful parse yields (a signal beyond 64 bytes, a bad length or multiplexor, more
+  // than 65535 messages or signals in a message).
+  explicit Codec(Database database);
+
+  [[nodiscard]] const Database& database() const noexcept { return database_; }
+
+  // ---- load time: resolve names and ids to indices ----
+  [[nodiscard]] std::optional<SignalRef> find_signal(std::string_view message,
+                                                     std::string_view signal) const noexcept;
+  [[nodiscard]] std::optional<std::uint16_t> find_message(std::string_view name) const noexcept;
+
+  // ---- data plane ----
+  // The message index for a frame id, by binary search over a sorted flat table.
+  [[nodiscard]] std::optional<std::uint16_t> find_message(std::uint32_t id,
+                                                          bool extended) const noexcept;
+
+  [[nodiscard]] Decoded decode(SignalRef ref, std::span<const std::uint8_t> payload) const noexcept;
+
+  // Decodes every signal of a message into out[i] (signal i); out.size() must be at least
+  // the message's signal count, extra entries are left alone. Returns the signals written.
+  std::size_t decode_message(std::uint16_t message, std::span<const std::uint8_t> payload,
+                             std::span<Decoded> out) const noexcept;
+
+  // Writes the signal's bits for `physical` into payload, every other bit untouched.
+  // Integer signals round to the nearest raw value (halves away from zero).
+  EncodeStatus encode(SignalRef ref, double physical, std::span<std::uint8_t> payload,
+                      RangePolicy policy) const noexcept;
+
+  // Writes a raw value (masked to the signal's length) into payload.
+  EncodeStatus encode_raw(SignalRef ref, std::uint64_t raw,
+                          std::span<std::uint8_t> payload) const noexcept;
+
+  // The raw value as the integer the DBC's VAL_ tables use (sign-extended when signed).
+  [[nodiscard]] std::int64_t raw_integer(SignalRef ref, std::uint64_t raw) const noexcept;
+
+  // The VAL_ description of a raw value ("P" for Gear 0), empty when there is none.
+  [[nodiscard]] std::string_view value_name(SignalRef ref, std::uint64_t raw) const noexcept;
+
+  [[nodiscard]] std::size_t message_count() const noexcept { return compiled_.size(); }
+  [[nodiscard]] std::size_t signal_count(std::uint16_t message) const noexcept {
+    return compiled_[message].signals.size();
+  }
+  [[nodiscard]] const Message& message(std::uint16_t index) const noexcept {
+    return database_.messages[index];
+  }
+  [[nodiscard]] const Signal& signal(SignalRef ref) const noexcept {
+    return database_.messages[ref.message].signals[ref.signal];
+  }
+
+ private:
+  struct IdEntry {
+    std::uint32_t key = 0;  // id | extended flag in bit 31
+    std::uint16_t message = 0;
+  };
+
+  Database database_;
+  std::vector<detail::CompiledMessage> compiled_;
+  std::vector<IdEntry> by_id_;  // sorted by key
+};
+
+[[nodiscard]] const char* to_string(SignalStatus status) noexcept;
+[[nodiscard]] const char* to_string(EncodeStatus status) noexcept;
+
+}  // namespace cabind::dbc

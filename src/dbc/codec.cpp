@@ -1,0 +1,354 @@
+#include "cabind/dbc/codec.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+#include <string>
+
+#include "layout.hpp"
+
+namespace cabind::dbc {
+namespace {
+
+using detail::CompiledMessage;
+using detail::CompiledSignal;
+
+constexpr std::uint32_t extended_key_flag = 0x8000'0000U;
+
+std::uint32_t id_key(std::uint32_t id, bool extended) noexcept {
+  return extended ? (id | extended_key_flag) : id;
+}
+
+// Caller guarantees payload.size() >= s.needed_bytes.
+std::uint64_t extract(const CompiledSignal& s, const std::uint8_t* data) noexcept {
+  std::size_t byte = s.first_byte;
+  std::uint64_t bits = static_cast<std::uint64_t>(data[byte] >> s.shift);
+  for (unsigned i = 1; i < s.byte_count; ++i) {
+    byte = static_cast<std::size_t>(static_cast<std::ptrdiff_t>(byte) + s.step);
+    bits |= static_cast<std::uint64_t>(data[byte]) << (8U * i - s.shift);
+  }
+  return bits & s.mask;
+}
+
+// Caller guarantees payload.size() >= s.needed_bytes.
+void insert(const CompiledSignal& s, std::uint8_t* data, std::uint64_t raw) noexcept {
+  raw &= s.mask;
+  std::size_t byte = s.first_byte;
+  auto keep = static_cast<std::uint8_t>(~(s.mask << s.shift));
+  data[byte] = static_cast<std::uint8_t>((data[byte] & keep) | ((raw << s.shift) & ~keep & 0xFFU));
+  for (unsigned i = 1; i < s.byte_count; ++i) {
+    byte = static_cast<std::size_t>(static_cast<std::ptrdiff_t>(byte) + s.step);
+    const unsigned pos = 8U * i - s.shift;
+    keep = static_cast<std::uint8_t>(~(s.mask >> pos));
+    data[byte] = static_cast<std::uint8_t>((data[byte] & keep) | ((raw >> pos) & ~keep & 0xFFU));
+  }
+}
+
+std::int64_t sign_extend(std::uint64_t raw, unsigned length) noexcept {
+  const unsigned unused = 64U - length;
+  return static_cast<std::int64_t>(raw << unused) >> unused;
+}
+
+double raw_value(const CompiledSignal& s, std::uint64_t raw) noexcept {
+  switch (s.value_type) {
+    case ValueType::signed_integer:
+      return static_cast<double>(sign_extend(raw, s.length));
+    case ValueType::float32:
+      return static_cast<double>(std::bit_cast<float>(static_cast<std::uint32_t>(raw)));
+    case ValueType::float64:
+      return std::bit_cast<double>(raw);
+    case ValueType::unsigned_integer:
+      break;
+  }
+  return static_cast<double>(raw);
+}
+
+// The largest integer-valued double not above 2^bits - 1 (exact up to 53 bits).
+double max_of_bits(unsigned bits) noexcept {
+  const double power = std::ldexp(1.0, static_cast<int>(bits));
+  return bits < 53 ? power - 1.0 : std::nextafter(power, 0.0);
+}
+
+// x when it is within rounding noise of an integer, else `fallback(x)`: keeps (87.5+40)/0.5
+// at 255 and 0.3/0.1 at 3 rather than 2.9999999999999996.
+template <typename Round>
+double snap(double x, Round fallback) noexcept {
+  const double nearest = std::round(x);
+  return std::fabs(x - nearest) <= 1e-9 * std::max(1.0, std::fabs(x)) ? nearest : fallback(x);
+}
+
+CompiledSignal compile_signal(const Message& message, const Signal& signal) {
+  const auto where = [&] { return "signal '" + signal.name + "' of '" + message.name + "': "; };
+  if (signal.length < 1 || signal.length > 64) {
+    throw std::invalid_argument(where() + "length must be 1 to 64 bits");
+  }
+  if ((signal.value_type == ValueType::float32 && signal.length != 32) ||
+      (signal.value_type == ValueType::float64 && signal.length != 64)) {
+    throw std::invalid_argument(where() + "IEEE float length mismatch");
+  }
+  if (!(signal.factor != 0.0) || !std::isfinite(signal.factor) || !std::isfinite(signal.offset)) {
+    throw std::invalid_argument(where() + "factor must be finite and non-zero");
+  }
+  const detail::BitLayout layout = detail::layout_of(signal);
+  if (!layout.fits) throw std::invalid_argument(where() + "lies beyond a 64-byte frame");
+
+  CompiledSignal s;
+  s.length = static_cast<std::uint8_t>(signal.length);
+  s.mask = signal.length == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << signal.length) - 1U;
+  s.first_byte = static_cast<std::uint8_t>(layout.lsb_position / 8U);
+  s.shift = static_cast<std::uint8_t>(layout.lsb_position % 8U);
+  s.step = signal.byte_order == ByteOrder::little_endian ? 1 : -1;
+  s.byte_count = static_cast<std::uint8_t>((s.shift + signal.length + 7U) / 8U);
+  s.needed_bytes = static_cast<std::uint8_t>((layout.end_position + 7U) / 8U);
+  s.value_type = signal.value_type;
+  s.factor = signal.factor;
+  s.offset = signal.offset;
+
+  switch (signal.value_type) {
+    case ValueType::unsigned_integer:
+      s.raw_min = 0.0;
+      s.raw_max = max_of_bits(signal.length);
+      break;
+    case ValueType::signed_integer:
+      s.raw_min = -std::ldexp(1.0, signal.length - 1);
+      s.raw_max = max_of_bits(signal.length - 1U);
+      break;
+    case ValueType::float32:
+      s.raw_min = -static_cast<double>(std::numeric_limits<float>::max());
+      s.raw_max = static_cast<double>(std::numeric_limits<float>::max());
+      break;
+    case ValueType::float64:
+      s.raw_min = std::numeric_limits<double>::lowest();
+      s.raw_max = std::numeric_limits<double>::max();
+      break;
+  }
+  s.has_physical_range = !(signal.minimum == 0.0 && signal.maximum == 0.0);
+  s.physical_min = signal.minimum;
+  s.physical_max = signal.maximum;
+  if (s.has_physical_range && !signal.is_float()) {
+    // Intersect with the DBC range, expressed on the raw scale.
+    double low = (signal.minimum - signal.offset) / signal.factor;
+    double high = (signal.maximum - signal.offset) / signal.factor;
+    if (low > high) std::swap(low, high);
+    s.raw_min = std::max(s.raw_min, snap(low, [](double x) { return std::ceil(x); }));
+    s.raw_max = std::min(s.raw_max, snap(high, [](double x) { return std::floor(x); }));
+  }
+  return s;
+}
+
+CompiledMessage compile_message(const Message& message) {
+  if (message.signals.size() >= CompiledSignal::no_multiplexor) {
+    throw std::invalid_argument("message '" + message.name + "' has too many signals");
+  }
+  CompiledMessage compiled;
+  compiled.signals.reserve(message.signals.size());
+  for (const Signal& signal : message.signals) {
+    CompiledSignal s = compile_signal(message, signal);
+    if (!signal.multiplexor.empty()) {
+      const auto it = std::find_if(message.signals.begin(), message.signals.end(),
+                                   [&](const Signal& m) { return m.name == signal.multiplexor; });
+      if (it == message.signals.end() || &*it == &signal) {
+        throw std::invalid_argument("signal '" + signal.name + "': unknown multiplexor '" +
+                                    signal.multiplexor + "'");
+      }
+      s.multiplexor = static_cast<std::uint16_t>(it - message.signals.begin());
+      s.mux_ranges_begin = static_cast<std::uint32_t>(compiled.mux_ranges.size());
+      compiled.mux_ranges.insert(compiled.mux_ranges.end(), signal.mux_ranges.begin(),
+                                 signal.mux_ranges.end());
+      s.mux_ranges_end = static_cast<std::uint32_t>(compiled.mux_ranges.size());
+    }
+    compiled.signals.push_back(s);
+  }
+  // A chain of multiplexors must end: decode follows it without a depth limit.
+  for (const CompiledSignal& start : compiled.signals) {
+    const CompiledSignal* at = &start;
+    for (std::size_t hops = 0; at->multiplexor != CompiledSignal::no_multiplexor; ++hops) {
+      if (hops > compiled.signals.size()) {
+        throw std::invalid_argument("message '" + message.name + "': multiplexor cycle");
+      }
+      at = &compiled.signals[at->multiplexor];
+    }
+  }
+  return compiled;
+}
+
+// ok when every multiplexor up the chain is present and selects the signal.
+SignalStatus presence(const CompiledMessage& m, const CompiledSignal& s,
+                      std::span<const std::uint8_t> payload) noexcept {
+  const CompiledSignal* at = &s;
+  while (at->multiplexor != CompiledSignal::no_multiplexor) {
+    const CompiledSignal& selector = m.signals[at->multiplexor];
+    if (payload.size() < selector.needed_bytes) return SignalStatus::payload_too_short;
+    const std::uint64_t value = extract(selector, payload.data());
+    bool selected = false;
+    for (std::uint32_t r = at->mux_ranges_begin; r < at->mux_ranges_end; ++r) {
+      selected = selected || (value >= m.mux_ranges[r].low && value <= m.mux_ranges[r].high);
+    }
+    if (!selected) return SignalStatus::mux_inactive;
+    at = &selector;
+  }
+  return SignalStatus::ok;
+}
+
+}  // namespace
+
+Codec::Codec(Database database) : database_(std::move(database)) {
+  if (database_.messages.size() > std::numeric_limits<std::uint16_t>::max()) {
+    throw std::invalid_argument("too many messages");
+  }
+  compiled_.reserve(database_.messages.size());
+  by_id_.reserve(database_.messages.size());
+  for (std::size_t i = 0; i < database_.messages.size(); ++i) {
+    const Message& message = database_.messages[i];
+    compiled_.push_back(compile_message(message));
+    by_id_.push_back({id_key(message.id, message.extended), static_cast<std::uint16_t>(i)});
+  }
+  std::sort(by_id_.begin(), by_id_.end(),
+            [](const IdEntry& a, const IdEntry& b) { return a.key < b.key; });
+  const auto duplicate =
+      std::adjacent_find(by_id_.begin(), by_id_.end(),
+                         [](const IdEntry& a, const IdEntry& b) { return a.key == b.key; });
+  if (duplicate != by_id_.end()) throw std::invalid_argument("duplicate message id");
+}
+
+std::optional<SignalRef> Codec::find_signal(std::string_view message,
+                                            std::string_view signal) const noexcept {
+  const std::optional<std::uint16_t> m = find_message(message);
+  if (!m) return std::nullopt;
+  const std::vector<Signal>& signals = database_.messages[*m].signals;
+  for (std::size_t i = 0; i < signals.size(); ++i) {
+    if (signals[i].name == signal) return SignalRef{*m, static_cast<std::uint16_t>(i)};
+  }
+  return std::nullopt;
+}
+
+std::optional<std::uint16_t> Codec::find_message(std::string_view name) const noexcept {
+  for (std::size_t i = 0; i < database_.messages.size(); ++i) {
+    if (database_.messages[i].name == name) return static_cast<std::uint16_t>(i);
+  }
+  return std::nullopt;
+}
+
+std::optional<std::uint16_t> Codec::find_message(std::uint32_t id, bool extended) const noexcept {
+  const std::uint32_t key = id_key(id, extended);
+  const auto it = std::lower_bound(by_id_.begin(), by_id_.end(), key,
+                                   [](const IdEntry& e, std::uint32_t k) { return e.key < k; });
+  if (it == by_id_.end() || it->key != key) return std::nullopt;
+  return it->message;
+}
+
+Decoded Codec::decode(SignalRef ref, std::span<const std::uint8_t> payload) const noexcept {
+  const CompiledMessage& m = compiled_[ref.message];
+  const CompiledSignal& s = m.signals[ref.signal];
+  Decoded out;
+  if (payload.size() < s.needed_bytes) return out;  // status payload_too_short
+  out.status = presence(m, s, payload);
+  if (out.status != SignalStatus::ok) return out;
+  out.raw = extract(s, payload.data());
+  out.physical = raw_value(s, out.raw) * s.factor + s.offset;
+  return out;
+}
+
+std::size_t Codec::decode_message(std::uint16_t message, std::span<const std::uint8_t> payload,
+                                  std::span<Decoded> out) const noexcept {
+  const std::size_t count = std::min(out.size(), compiled_[message].signals.size());
+  for (std::size_t i = 0; i < count; ++i) {
+    out[i] = decode(SignalRef{message, static_cast<std::uint16_t>(i)}, payload);
+  }
+  return count;
+}
+
+EncodeStatus Codec::encode(SignalRef ref, double physical, std::span<std::uint8_t> payload,
+                           RangePolicy policy) const noexcept {
+  const CompiledSignal& s = compiled_[ref.message].signals[ref.signal];
+  if (!std::isfinite(physical)) return EncodeStatus::not_finite;
+  if (payload.size() < s.needed_bytes) return EncodeStatus::payload_too_short;
+  EncodeStatus status = EncodeStatus::ok;
+
+  if (s.value_type == ValueType::float32 || s.value_type == ValueType::float64) {
+    if (s.has_physical_range && (physical < s.physical_min || physical > s.physical_max)) {
+      if (policy == RangePolicy::reject) return EncodeStatus::out_of_range;
+      physical = std::clamp(physical, s.physical_min, s.physical_max);
+      status = EncodeStatus::clamped;
+    }
+    double value = (physical - s.offset) / s.factor;
+    // Finite inputs and a finite non-zero factor: value may overflow to infinity, never NaN.
+    if (!(value >= s.raw_min && value <= s.raw_max)) {
+      if (policy == RangePolicy::reject) return EncodeStatus::out_of_range;
+      value = std::clamp(value, s.raw_min, s.raw_max);
+      status = EncodeStatus::clamped;
+    }
+    const std::uint64_t raw =
+        s.value_type == ValueType::float32
+            ? std::uint64_t{std::bit_cast<std::uint32_t>(static_cast<float>(value))}
+            : std::bit_cast<std::uint64_t>(value);
+    insert(s, payload.data(), raw);
+    return status;
+  }
+
+  double raw = std::round((physical - s.offset) / s.factor);
+  if (!(raw >= s.raw_min && raw <= s.raw_max)) {
+    if (policy == RangePolicy::reject || std::isnan(raw)) return EncodeStatus::out_of_range;
+    raw = std::clamp(raw, s.raw_min, s.raw_max);
+    status = EncodeStatus::clamped;
+  }
+  const std::uint64_t bits = s.value_type == ValueType::signed_integer
+                                 ? static_cast<std::uint64_t>(static_cast<std::int64_t>(raw))
+                                 : static_cast<std::uint64_t>(raw);
+  insert(s, payload.data(), bits);
+  return status;
+}
+
+EncodeStatus Codec::encode_raw(SignalRef ref, std::uint64_t raw,
+                               std::span<std::uint8_t> payload) const noexcept {
+  const CompiledSignal& s = compiled_[ref.message].signals[ref.signal];
+  if (payload.size() < s.needed_bytes) return EncodeStatus::payload_too_short;
+  insert(s, payload.data(), raw);
+  return EncodeStatus::ok;
+}
+
+std::int64_t Codec::raw_integer(SignalRef ref, std::uint64_t raw) const noexcept {
+  const CompiledSignal& s = compiled_[ref.message].signals[ref.signal];
+  return s.value_type == ValueType::signed_integer ? sign_extend(raw, s.length)
+                                                   : static_cast<std::int64_t>(raw);
+}
+
+std::string_view Codec::value_name(SignalRef ref, std::uint64_t raw) const noexcept {
+  const std::int64_t value = raw_integer(ref, raw);
+  for (const ValueDescription& v : signal(ref).values) {
+    if (v.raw == value) return v.name;
+  }
+  return {};
+}
+
+const char* to_string(SignalStatus status) noexcept {
+  switch (status) {
+    case SignalStatus::ok:
+      return "ok";
+    case SignalStatus::payload_too_short:
+      return "payload too short";
+    case SignalStatus::mux_inactive:
+      return "multiplexed out";
+  }
+  return "unknown";
+}
+
+const char* to_string(EncodeStatus status) noexcept {
+  switch (status) {
+    case EncodeStatus::ok:
+      return "ok";
+    case EncodeStatus::clamped:
+      return "clamped to range";
+    case EncodeStatus::out_of_range:
+      return "out of range";
+    case EncodeStatus::not_finite:
+      return "not a finite number";
+    case EncodeStatus::payload_too_short:
+      return "payload too short";
+  }
+  return "unknown";
+}
+
+}  // namespace cabind::dbc

@@ -1,0 +1,112 @@
+#include "lexer.hpp"
+
+namespace cabind::dbc::detail {
+namespace {
+
+bool is_ident_start(char c) noexcept {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
+}
+bool is_digit(char c) noexcept {
+  return c >= '0' && c <= '9';
+}
+bool is_ident_char(char c) noexcept {
+  return is_ident_start(c) || is_digit(c);
+}
+bool is_space(char c) noexcept {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
+}
+
+}  // namespace
+
+char Lexer::peek(std::size_t ahead) const noexcept {
+  return pos_ + ahead < text_.size() ? text_[pos_ + ahead] : '\0';
+}
+
+void Lexer::advance() noexcept {
+  if (pos_ >= text_.size()) return;
+  if (text_[pos_] == '\n') {
+    ++line_;
+    column_ = 1;
+  } else {
+    ++column_;
+  }
+  ++pos_;
+}
+
+void Lexer::skip_space_and_comments() noexcept {
+  while (pos_ < text_.size()) {
+    if (is_space(peek())) {
+      advance();
+    } else if (peek() == '/' && peek(1) == '/') {  // some tools write line comments
+      while (pos_ < text_.size() && peek() != '\n')
+        advance();
+    } else {
+      return;
+    }
+  }
+}
+
+Token Lexer::next() {
+  skip_space_and_comments();
+  Token token;
+  token.line = line_;
+  token.column = column_;
+  const std::size_t start = pos_;
+  if (pos_ >= text_.size()) {
+    token.kind = TokenKind::end;
+    return token;
+  }
+  const char c = peek();
+  const bool signed_number =
+      (c == '-' || c == '+') && (is_digit(peek(1)) || (peek(1) == '.' && is_digit(peek(2))));
+  if (is_ident_start(c)) {
+    while (is_ident_char(peek()))
+      advance();
+    token.kind = TokenKind::identifier;
+  } else if (is_digit(c) || signed_number || (c == '.' && is_digit(peek(1)))) {
+    if (signed_number) advance();
+    // Digits, a fraction, an exponent; a trailing letter is left for the parser to reject.
+    while (is_digit(peek()) || peek() == '.')
+      advance();
+    if ((peek() == 'e' || peek() == 'E') &&
+        (is_digit(peek(1)) || ((peek(1) == '-' || peek(1) == '+') && is_digit(peek(2))))) {
+      advance();
+      if (peek() == '-' || peek() == '+') advance();
+      while (is_digit(peek()))
+        advance();
+    }
+    // "0x1F" and "12abc" are not DBC numbers: swallow the rest so the error names it whole.
+    while (is_ident_char(peek()))
+      advance();
+    token.kind = TokenKind::number;
+  } else if (c == '"') {
+    advance();
+    const std::size_t body = pos_;
+    while (pos_ < text_.size() && peek() != '"') {
+      if (peek() == '\\' && (peek(1) == '"' || peek(1) == '\\')) {
+        advance();
+      }
+      token.value.push_back(peek());
+      advance();
+    }
+    token.kind = TokenKind::string;
+    token.text = text_.substr(body, pos_ - body);
+    if (pos_ >= text_.size()) {
+      token.unterminated = true;
+    } else {
+      advance();  // closing quote
+    }
+    return token;
+  } else if (c == ':' || c == ';' || c == '|' || c == '@' || c == '+' || c == '-' || c == '(' ||
+             c == ')' || c == '[' || c == ']' || c == ',') {
+    advance();
+    token.kind = TokenKind::punct;
+  } else {
+    advance();
+    token.kind = TokenKind::invalid;
+  }
+  token.text = text_.substr(start, pos_ - start);
+  return token;
+}
+
+}  // namespace cabind::dbc::detail

@@ -1,0 +1,44 @@
+#pragma once
+// DBC tokenizer (internal to the dbc module). Turns DBC text into identifiers,
+// numbers, strings and punctuation, each with its 1-based line and column.
+//   `BO_ 1050 Climate: 8 ECU` -> identifier "BO_", number "1050", identifier "Climate",
+//                                 ':' , number "8", identifier "ECU"
+// A '-' or '+' directly followed by a digit or '.' starts a number ("-3276.8"); otherwise
+// it is punctuation (the sign in "@0-"). Strings may span lines; `\"` and `\\` are escapes.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace cabind::dbc::detail {
+
+enum class TokenKind : std::uint8_t { identifier, number, string, punct, invalid, end };
+
+struct Token {
+  TokenKind kind = TokenKind::end;
+  std::string_view text;  // as in the source; for strings without the quotes
+  std::string value;      // strings with escapes resolved
+  std::uint32_t line = 0;
+  std::uint32_t column = 0;
+  bool unterminated = false;  // a string that reached the end of the text
+};
+
+class Lexer {
+ public:
+  explicit Lexer(std::string_view text) noexcept : text_(text) {}
+
+  // The next token; TokenKind::end at the end of the text, forever.
+  [[nodiscard]] Token next();
+
+ private:
+  void skip_space_and_comments() noexcept;
+  void advance() noexcept;
+  [[nodiscard]] char peek(std::size_t ahead = 0) const noexcept;
+
+  std::string_view text_;
+  std::size_t pos_ = 0;
+  std::uint32_t line_ = 1;
+  std::uint32_t column_ = 1;
+};
+
+}  // namespace cabind::dbc::detail
