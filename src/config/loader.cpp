@@ -75,14 +75,20 @@ LoadResult load(const fs::path& vehicle_file) {
 
   const auto text = read_config_file(vehicle_file, diagnostics);
   if (!text) return result;
-  auto vehicle = parse_vehicle(*text, display(vehicle_file), diagnostics);
+  const std::size_t errors_before = diagnostics.error_count();
+  auto vehicle = parse_vehicle_partially(*text, display(vehicle_file), diagnostics);
+  const bool vehicle_ok = vehicle && diagnostics.error_count() == errors_before;
+  if (!vehicle) return result;
 
+  // Profiles and rules are checked even when the vehicle file has errors, so that one
+  // run reports everything; only the checks that need a valid vehicle are skipped.
   std::vector<profile::Profile> profiles;
-  const fs::path profiles_dir = base / (vehicle ? vehicle->profiles_dir : "profiles");
-  const diag::Location profiles_where =
-      vehicle ? vehicle->profiles_where : diag::Location{display(vehicle_file), 0, 0};
-  bool profiles_ok = true;
-  for (const auto& file : profile_files(profiles_dir, profiles_where, diagnostics)) {
+  const diag::Location& profiles_where = vehicle->profiles_where;
+  bool profiles_ok = !vehicle->profiles_dir.empty();
+  const auto files = profiles_ok
+                         ? profile_files(base / vehicle->profiles_dir, profiles_where, diagnostics)
+                         : std::vector<fs::path>{};
+  for (const auto& file : files) {
     const auto profile_text = read_config_file(file, diagnostics);
     auto parsed =
         profile_text ? parse_profile(*profile_text, display(file), diagnostics) : std::nullopt;
@@ -93,7 +99,6 @@ LoadResult load(const fs::path& vehicle_file) {
   if (profiles_ok)
     directory = profile::ProfileDirectory::build(std::move(profiles), diagnostics, profiles_where);
 
-  if (!vehicle) return result;
   Config& config = vehicle->config;
 
   std::optional<std::vector<Rule>> rules{std::vector<Rule>{}};
@@ -102,6 +107,7 @@ LoadResult load(const fs::path& vehicle_file) {
     const auto rules_text = read_config_file(rules_path, diagnostics);
     rules = rules_text ? parse_rules(*rules_text, display(rules_path), diagnostics) : std::nullopt;
   }
+  if (!vehicle_ok) return result;
 
   bool dbc_ok = true;
   for (auto& bus : config.buses) {

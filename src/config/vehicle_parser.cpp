@@ -57,14 +57,18 @@ class VehicleParser {
     result.profiles_where = read_.at(top->node());
     if (const auto* node = top->get("profiles")) {
       result.profiles_where = read_.at(*node);
-      if (auto path = read_.string(*node)) result.profiles_dir = std::move(*path);
+      auto path = read_.string(*node);
+      result.profiles_dir = path ? std::move(*path) : std::string();
     }
     if (const auto* node = top->get("rules")) {
       result.rules_where = read_.at(*node);
       if (auto path = read_.string(*node)) result.rules_file = std::move(*path);
     }
-    if (diagnostics_.error_count() != errors_before_) return std::nullopt;
     return result;
+  }
+
+  [[nodiscard]] bool had_errors() const noexcept {
+    return diagnostics_.error_count() != errors_before_;
   }
 
  private:
@@ -275,11 +279,19 @@ std::optional<SignalRef> parse_signal_ref(std::string_view text, std::string_vie
   return ref;
 }
 
-std::optional<VehicleFile> parse_vehicle(std::string_view text, std::string file,
-                                         diag::Diagnostics& diagnostics) {
+std::optional<VehicleFile> parse_vehicle_partially(std::string_view text, std::string file,
+                                                   diag::Diagnostics& diagnostics) {
   const auto document = parse_yaml(text, std::move(file), diagnostics);
   if (!document) return std::nullopt;
   return VehicleParser(*document, diagnostics).parse();
+}
+
+std::optional<VehicleFile> parse_vehicle(std::string_view text, std::string file,
+                                         diag::Diagnostics& diagnostics) {
+  const std::size_t errors_before = diagnostics.error_count();
+  auto result = parse_vehicle_partially(text, std::move(file), diagnostics);
+  if (diagnostics.error_count() != errors_before) return std::nullopt;
+  return result;
 }
 
 }  // namespace cabind::config

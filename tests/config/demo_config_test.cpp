@@ -74,3 +74,25 @@ TEST(DemoConfig, ExpressionsKeepTheirSourceLocation) {
 
 }  // namespace
 }  // namespace cabind::config
+
+namespace cabind::config {
+namespace {
+
+TEST(Load, ReportsErrorsOfEveryFileInOneRun) {
+  const auto result =
+      load(std::string(CABIND_SOURCE_DIR) + "/tests/config/multi-error/vehicle.yaml");
+  EXPECT_FALSE(result.ok());
+  const std::string text = result.diagnostics.to_string();
+  EXPECT_EQ(result.diagnostics.error_count(), 3U) << text;
+  EXPECT_NE(text.find("multi-error/vehicle.yaml:2:30: error: 'no' is a YAML 1.1 boolean"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("multi-error/profiles/guest.yaml:4:25: error: value 50 is out of range"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("multi-error/rules.yaml:3:18: error: expected a duration"), std::string::npos)
+      << text;
+}
+
+}  // namespace
+}  // namespace cabind::config

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -53,8 +54,17 @@ std::string mutate(std::string text, std::mt19937& rng) {
   return text;
 }
 
+// CABIND_FUZZ_SCALE=N runs N times as many rounds (and other seeds) for a longer soak.
+int scale() {
+  const char* text = std::getenv("CABIND_FUZZ_SCALE");
+  const int value = text == nullptr ? 1 : std::atoi(text);
+  return value > 0 ? value : 1;
+}
+
 template <typename Parse>
 void fuzz(const fs::path& file, Parse parse, std::uint32_t seed, int rounds) {
+  rounds *= scale();
+  seed += static_cast<std::uint32_t>(scale() - 1) * 1000U;
   const std::string original = file_text(file);
   ASSERT_FALSE(original.empty()) << file;
   std::mt19937 rng(seed);

@@ -23,6 +23,14 @@ struct VehicleFile {
 [[nodiscard]] std::optional<VehicleFile> parse_vehicle(std::string_view text, std::string file,
                                                        diag::Diagnostics& diagnostics);
 
+// Like parse_vehicle, but also returns what it could read when some sections have errors
+// (nullopt only when the file is not YAML or not a mapping), so that load() can still
+// check the profiles and rules the file names and report their errors in the same run.
+// profiles_dir / rules_file are empty when their own keys are invalid.
+[[nodiscard]] std::optional<VehicleFile> parse_vehicle_partially(std::string_view text,
+                                                                 std::string file,
+                                                                 diag::Diagnostics& diagnostics);
+
 // "Message.Signal" or "bus:Message.Signal"; nullopt when the text has neither shape.
 [[nodiscard]] std::optional<SignalRef> parse_signal_ref(std::string_view text,
                                                         std::string_view default_bus);
