@@ -1,0 +1,145 @@
+#include "cabind/cli/replay_command.hpp"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace cabind::cli {
+namespace {
+
+const std::string kConfig = CABIND_SOURCE_DIR "/config/demo/vehicle.yaml";
+// Monday 2023-11-13 07:30:00 UTC.
+constexpr long kMonday0730 = 1699860600;
+
+std::filesystem::path temp_file(const std::string& name) {
+  return std::filesystem::temp_directory_path() /
+         ("cabind_replay_" + std::to_string(::getpid()) + "_" + name);
+}
+
+// A log: BodyInfo every 100 ms from t0 to t0+duration with `body`, plus `extra` lines.
+std::string write_log(const std::string& name, const std::string& body, double duration,
+                      const std::vector<std::pair<double, std::string>>& extra) {
+  std::vector<std::pair<double, std::string>> lines = extra;
+  for (double t = 0.0; t < duration; t += 0.1)
+    lines.emplace_back(t, body);
+  std::stable_sort(lines.begin(), lines.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  const auto path = temp_file(name);
+  std::ofstream out(path);
+  for (const auto& [t, frame] : lines) {
+    char stamp[64];
+    const long micros = std::lround(t * 1e6);
+    std::snprintf(stamp, sizeof stamp, "(%ld.%06ld)", kMonday0730 + micros / 1'000'000,
+                  micros % 1'000'000);
+    out << stamp << " vcan0 " << frame << "\n";
+  }
+  return path.string();
+}
+
+struct ReplayRun {
+  int code = 0;
+  std::string out;
+  std::string err;
+  std::string frames;
+};
+
+ReplayRun replay(const std::string& log) {
+  const auto frames_path = temp_file("out.log");
+  const std::vector<std::string> args = {"--config", kConfig, "--replay",
+                                         log,        "--out", frames_path.string()};
+  std::ostringstream out;
+  std::ostringstream err;
+  ReplayRun run;
+  run.code = run_replay(args, out, err);
+  run.out = out.str();
+  run.err = err.str();
+  std::ifstream in(frames_path);
+  run.frames.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  std::filesystem::remove(frames_path);
+  return run;
+}
+
+TEST(ReplayCommand, AliceUnlocksAndTheFramesAndAuditTrailComeOut) {
+  const auto log = write_log("alice.log", "150#00000000", 12.0,
+                             {{1.0, "120#03000000"}, {1.1, "120#03000000"}, {1.2, "120#03000000"}});
+  const ReplayRun run = replay(log);
+  EXPECT_EQ(run.code, 0) << run.err;
+  EXPECT_NE(run.out.find("driver rule=key_fob output=alice value=3: recognised"), std::string::npos)
+      << run.out;
+  EXPECT_NE(run.out.find("fired rule=apply_profile_climate"), std::string::npos) << run.out;
+  EXPECT_NE(run.frames.find(") vcan0 200#2B2C0300"), std::string::npos) << run.frames;
+  EXPECT_NE(run.frames.find(") vcan0 210#010000000000"), std::string::npos) << run.frames;
+  EXPECT_NE(run.frames.find(") vcan0 220#"), std::string::npos) << "navigation after 10 s";
+  std::filesystem::remove(log);
+}
+
+TEST(ReplayCommand, IsDeterministic) {
+  const auto log = write_log("twice.log", "150#13880300", 3.0,
+                             {{0.5, "121#0100"}, {1.0, "160#04C800"}, {2.0, "121#0000"}});
+  const ReplayRun first = replay(log);
+  const ReplayRun second = replay(log);
+  EXPECT_EQ(first.code, 0) << first.err;
+  EXPECT_EQ(first.out, second.out);
+  EXPECT_EQ(first.frames, second.frames);
+  std::filesystem::remove(log);
+}
+
+TEST(ReplayCommand, StaleSpeedIsNamedInTheAuditTrail) {
+  const auto log = write_log("stale.log", "150#00000000", 0.1, {{1.0, "121#0100"}});
+  const ReplayRun run = replay(log);
+  EXPECT_EQ(run.code, 0) << run.err;
+  EXPECT_NE(run.out.find("blocked rule=recall_seat_when_parked "
+                         "output=Vehicle.Cabin.Seat.Row1.DriverSide.MemoryRecall value=1: "
+                         "seat_motion"),
+            std::string::npos)
+      << run.out;
+  EXPECT_NE(run.out.find("Vehicle.Speed stale"), std::string::npos) << run.out;
+  EXPECT_EQ(run.frames.find(" 210#"), std::string::npos) << run.frames;
+  std::filesystem::remove(log);
+}
+
+TEST(ReplayCommand, WithoutOutTheFramesGoToStandardOutput) {
+  const auto log = write_log("stdout.log", "150#00000000", 1.0, {{0.5, "121#0100"}});
+  const std::vector<std::string> args = {"--config", kConfig, "--replay", log};
+  std::ostringstream out;
+  std::ostringstream err;
+  EXPECT_EQ(run_replay(args, out, err), 0) << err.str();
+  EXPECT_NE(out.str().find("tx ("), std::string::npos) << out.str();
+  std::filesystem::remove(log);
+}
+
+TEST(ReplayCommand, RejectsBadArgumentsAndMissingFiles) {
+  std::ostringstream out;
+  std::ostringstream err;
+  const std::vector<std::string> no_log = {"--config", kConfig};
+  EXPECT_EQ(run_replay(no_log, out, err), 2);
+  EXPECT_NE(err.str().find("usage: cabind --config FILE --replay LOG [--out OUT]"),
+            std::string::npos);
+  const std::vector<std::string> missing = {"--config", kConfig, "--replay", "/nonexistent.log"};
+  EXPECT_EQ(run_replay(missing, out, err), 1);
+  const std::vector<std::string> bad_config = {"--config", "/nonexistent.yaml", "--replay",
+                                               "/nonexistent.log"};
+  EXPECT_EQ(run_replay(bad_config, out, err), 1);
+}
+
+TEST(ReplayCommand, ReportsAMalformedLogLine) {
+  const auto path = temp_file("bad.log");
+  std::ofstream(path) << "(1.000000) vcan0 150#00000000\nthis is not a log line\n";
+  std::ostringstream out;
+  std::ostringstream err;
+  const std::vector<std::string> args = {"--config", kConfig, "--replay", path.string()};
+  EXPECT_EQ(run_replay(args, out, err), 1);
+  EXPECT_FALSE(err.str().empty());
+  std::filesystem::remove(path);
+}
+
+}  // namespace
+}  // namespace cabind::cli
