@@ -59,7 +59,13 @@ std::string format_audit(const AuditEvent& event) {
   if (!event.detail.empty()) line += ": " + std::string(event.detail);
   if (event.expression != nullptr) {
     const std::string why = event.expression->explain(event.evaluation);
-    line += why.empty() ? (event.evaluation.holds() ? " (holds)" : " (false)") : ": " + why;
+    if (!why.empty()) {
+      line += ": " + why;
+    } else {
+      line += event.evaluation.holds() ? ": '" : ": false: '";
+      line += event.expression->text();
+      line += '\'';
+    }
   }
   return line;
 }
