@@ -1,10 +1,10 @@
 // The shipped demo configuration loads without any diagnostic and says what the product
 // demo relies on (Alice, Bob, Carla and a guest; cycle times from the DBC).
+#include "cabind/config/loader.hpp"
+
 #include <gtest/gtest.h>
 
 #include <variant>
-
-#include "cabind/config/loader.hpp"
 
 namespace cabind::config {
 namespace {

@@ -1,0 +1,78 @@
+#include "cabind/config/vehicle_parser.hpp"
+
+#include <gtest/gtest.h>
+
+namespace cabind::config {
+namespace {
+
+TEST(SignalRefText, AcceptsMessageSignalWithOptionalBus) {
+  const auto plain = parse_signal_ref("HVAC_Request.DriverSetpoint", "body");
+  ASSERT_TRUE(plain);
+  EXPECT_EQ(plain->bus, "body");
+  EXPECT_EQ(plain->message, "HVAC_Request");
+  EXPECT_EQ(plain->signal, "DriverSetpoint");
+  const auto named = parse_signal_ref("infotainment:Nav.Lat", "body");
+  ASSERT_TRUE(named);
+  EXPECT_EQ(named->bus, "infotainment");
+  for (const char* bad : {"NoDot", ".Signal", "Message.", "a.b.c", ":M.S", "1M.S", "M.S-x"}) {
+    EXPECT_FALSE(parse_signal_ref(bad, "body")) << bad;
+  }
+}
+
+TEST(VehicleParser, AppliesDefaults) {
+  diag::Diagnostics d;
+  const auto v = parse_vehicle("bus: { interface: can0 }\ndbc: x.dbc\nsignals: {}\n", "v.yaml", d);
+  ASSERT_TRUE(v) << d.to_string();
+  EXPECT_EQ(v->config.buses.at(0).name, "body");
+  EXPECT_FALSE(v->config.buses.at(0).fd);
+  EXPECT_EQ(v->config.stale_factor, 10U);
+  EXPECT_EQ(v->config.identity.tie_break, TieBreak::most_recent);
+  EXPECT_EQ(v->profiles_dir, "profiles");
+  EXPECT_TRUE(v->rules_file.empty());
+}
+
+TEST(VehicleParser, ReadsOutputsIdentityAndInterlocks) {
+  diag::Diagnostics d;
+  const auto v = parse_vehicle(R"(bus: { name: comfort, interface: vcan1, fd: true }
+dbc: x.dbc
+signals:
+  Identity.KeyFob: Keyfob.Id
+outputs:
+  Seat.Recall:
+    signal: comfort:Seat.Slot
+    feedback: Seat_Status.Slot
+    range: [1, 8]
+    learn: false
+    interlock: parked
+    send: on_change
+interlocks:
+  parked: 'Vehicle.Speed == 0'
+identity:
+  tie_break: keep_current
+  sources:
+    - { signal: Identity.KeyFob, kind: key_fob, priority: 5, debounce_ms: 250 }
+stale_factor: 4
+)",
+                               "v.yaml", d);
+  ASSERT_TRUE(v) << d.to_string();
+  const Config& c = v->config;
+  EXPECT_EQ(c.buses.at(0).name, "comfort");
+  EXPECT_TRUE(c.buses.at(0).fd);
+  ASSERT_EQ(c.outputs.size(), 1U);
+  EXPECT_EQ(c.outputs[0].signal.bus, "comfort");
+  EXPECT_EQ(c.outputs[0].feedback->signal, "Slot");
+  EXPECT_EQ(c.outputs[0].range->max, 8.0);
+  EXPECT_EQ(c.outputs[0].interlock, "parked");
+  EXPECT_EQ(c.outputs[0].where.line, 6U);
+  ASSERT_EQ(c.interlocks.size(), 1U);
+  EXPECT_EQ(c.interlocks[0].condition.text, "Vehicle.Speed == 0");
+  EXPECT_EQ(c.interlocks[0].condition.where.line, 14U);
+  EXPECT_EQ(c.interlocks[0].condition.where.column, 12U);
+  ASSERT_EQ(c.identity.sources.size(), 1U);
+  EXPECT_EQ(c.identity.sources[0].debounce, std::chrono::milliseconds(250));
+  EXPECT_EQ(c.identity.tie_break, TieBreak::keep_current);
+  EXPECT_EQ(c.stale_factor, 4U);
+}
+
+}  // namespace
+}  // namespace cabind::config
