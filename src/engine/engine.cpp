@@ -15,6 +15,7 @@ namespace {
 
 constexpr std::string_view kProfilePrefix = "profile.";
 constexpr std::string_view kRecallSuffix = ".MemoryRecall";
+constexpr std::string_view kManualSwitchSuffix = ".ManualSwitch";
 constexpr std::string_view kLatitudeSuffix = ".DestinationSet.Latitude";
 constexpr std::string_view kLongitudeSuffix = ".DestinationSet.Longitude";
 constexpr std::size_t kNone = static_cast<std::size_t>(-1);
@@ -88,6 +89,8 @@ struct Engine::Impl {
   std::vector<std::uint8_t> profile_validity;
   std::vector<PendingSet> pending;  // per output, for the current pass
   std::vector<const config::Output*> outputs;
+  std::size_t recall = kNone;
+  std::uint32_t manual_switch = UINT32_MAX;  // slot of "<seat>.ManualSwitch", if mapped
   std::size_t latitude = kNone;
   std::size_t longitude = kNone;
   std::size_t slot_count = 0;
@@ -315,6 +318,16 @@ std::unique_ptr<Engine> Engine::build(const config::Config& config, can::Bus& bu
   }
   if (diagnostics.has_errors()) return nullptr;
   (void)semantic_count;
+  impl.recall = recall;
+  if (recall != kNone) {
+    // The seat's manual switch, named after the recall output: "...DriverSide.MemoryRecall"
+    // -> "...DriverSide.ManualSwitch".
+    const std::string_view recall_name = config.outputs[recall].name;
+    const std::string switch_name =
+        std::string(recall_name.substr(0, recall_name.size() - kRecallSuffix.size())) +
+        std::string(kManualSwitchSuffix);
+    if (const auto symbol = symbols.resolve(switch_name)) impl.manual_switch = symbol->slot;
+  }
 
   impl.profile_paths = symbols.profile_paths;
   impl.profile_values.assign(impl.profile_paths.size(), 0.0);
@@ -414,6 +427,9 @@ void Engine::handle_changes(std::span<const std::uint32_t> slots, can::Timestamp
         event.has_value = true;
         audit_.record(event);
       }
+    }
+    if (slot == impl.manual_switch && valid && table_.value(slot) != 0.0) {
+      actuator_->cancel(impl.recall, "manual seat switch pressed", now);
     }
     for (std::uint32_t i = impl.dep_begin[slot]; i < impl.dep_begin[slot + 1]; ++i) {
       const std::uint32_t r = impl.dep_rules[i];

@@ -228,3 +228,26 @@ TEST(EngineScenario, HotCabinTurnsTheAirConditioningOnOnTheRisingEdgeOnly) {
 
 }  // namespace
 }  // namespace cabind::engine::testing
+
+namespace cabind::engine::testing {
+namespace {
+
+TEST(EngineScenario, ManualSeatSwitchCancelsARecallInProgress) {
+  Harness h(CABIND_SOURCE_DIR "/tests/engine/data/vehicle_manual_switch.yaml");
+  h.periodic(kParked);
+  h.frame(1.0, fob(3));
+  h.frame(1.3, fob(3));
+  ASSERT_EQ(h.sent("210").size(), 1U);
+  h.frame(1.35, "121#1000");  // Memory_Switch.SetPressed: the driver moves the seat by hand
+  h.run_to(5.0);
+  EXPECT_TRUE(
+      h.audit_has("cancelled rule=recall_seat_when_parked "
+                  "output=Vehicle.Cabin.Seat.Row1.DriverSide.MemoryRecall value=1: "
+                  "manual seat switch pressed"))
+      << h.audit();
+  EXPECT_EQ(h.sent("210").size(), 1U) << "no retry after the cancel";
+  EXPECT_FALSE(h.audit_has("failed rule=recall_seat_when_parked")) << h.audit();
+}
+
+}  // namespace
+}  // namespace cabind::engine::testing
