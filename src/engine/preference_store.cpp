@@ -4,13 +4,17 @@ namespace cabind::engine {
 
 void MemoryPreferenceStore::learn(std::string_view profile_id, std::string_view output,
                                   double value) {
-  values_[{std::string(profile_id), std::string(output)}] = value;
+  auto driver = values_.find(profile_id);
+  if (driver == values_.end()) driver = values_.emplace(std::string(profile_id), Outputs{}).first;
+  driver->second.insert_or_assign(std::string(output), value);
 }
 
 std::optional<double> MemoryPreferenceStore::preference(std::string_view profile_id,
                                                         std::string_view output) const {
-  const auto it = values_.find(std::pair<std::string, std::string>(profile_id, output));
-  if (it == values_.end()) return std::nullopt;
+  const auto driver = values_.find(profile_id);
+  if (driver == values_.end()) return std::nullopt;
+  const auto it = driver->second.find(output);
+  if (it == driver->second.end()) return std::nullopt;
   return it->second;
 }
 

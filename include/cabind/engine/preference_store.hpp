@@ -8,7 +8,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <utility>
 
 namespace cabind::engine {
 
@@ -32,7 +31,9 @@ class MemoryPreferenceStore final : public PreferenceStore {
                                                  std::string_view output) const override;
 
  private:
-  std::map<std::pair<std::string, std::string>, double, std::less<>> values_;
+  // profile id -> output -> value; transparent comparators keep lookups allocation-free.
+  using Outputs = std::map<std::string, double, std::less<>>;
+  std::map<std::string, Outputs, std::less<>> values_;
 };
 
 }  // namespace cabind::engine

@@ -1,0 +1,152 @@
+// The hot path must not allocate: this executable replaces the global operator new and
+// counts allocations while counting is on (a global counter is the only way to observe
+// operator new; it lives in this test executable alone). It also prints rough per-frame
+// timings for the record; they are not asserted (shared CI machines are noisy).
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <new>
+
+#include "cabind/can/candump_log.hpp"
+#include "cabind/config/loader.hpp"
+#include "cabind/engine/engine.hpp"
+
+namespace {
+
+std::atomic<bool> counting{false};
+std::atomic<std::size_t> allocations{0};
+
+void* allocate(std::size_t size) {
+  if (counting.load(std::memory_order_relaxed)) allocations.fetch_add(1, std::memory_order_relaxed);
+  if (void* memory = std::malloc(size == 0 ? 1 : size)) return memory;
+  throw std::bad_alloc();
+}
+
+}  // namespace
+
+void* operator new(std::size_t size) {
+  return allocate(size);
+}
+void* operator new[](std::size_t size) {
+  return allocate(size);
+}
+void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
+  try {
+    return allocate(size);
+  } catch (const std::bad_alloc&) {
+    return nullptr;
+  }
+}
+void* operator new[](std::size_t size, const std::nothrow_t& tag) noexcept {
+  return operator new(size, tag);
+}
+void operator delete(void* memory) noexcept {
+  std::free(memory);
+}
+void operator delete[](void* memory) noexcept {
+  std::free(memory);
+}
+void operator delete(void* memory, std::size_t) noexcept {
+  std::free(memory);
+}
+void operator delete[](void* memory, std::size_t) noexcept {
+  std::free(memory);
+}
+
+namespace cabind::engine {
+namespace {
+
+// Counts sends without storing them (MemoryBus keeps a vector, which allocates).
+class CountingBus final : public can::Bus {
+ public:
+  [[nodiscard]] std::string_view interface_name() const noexcept override { return "count0"; }
+  void set_sink(can::FrameSink*) noexcept override {}
+  void set_filters(std::span<const can::Filter>) override {}
+  can::SendStatus send(const can::Frame&) noexcept override {
+    ++sent;
+    return can::SendStatus::sent;
+  }
+  [[nodiscard]] const can::BusCounters& counters() const noexcept override { return counters_; }
+  std::size_t sent = 0;
+
+ private:
+  can::BusCounters counters_;
+};
+
+class CountingSink final : public AuditSink {
+ public:
+  void record(const AuditEvent&) noexcept override { ++events; }
+  std::size_t events = 0;
+};
+
+can::Frame frame(const char* text, double seconds) {
+  auto parsed = can::parse_frame_text(text, nullptr);
+  parsed->set_time(std::chrono::nanoseconds(static_cast<std::int64_t>(seconds * 1e9)));
+  return *parsed;
+}
+
+class EngineAllocation : public ::testing::Test {
+ protected:
+  EngineAllocation() {
+    auto loaded = config::load(CABIND_SOURCE_DIR "/config/demo/vehicle.yaml");
+    EXPECT_TRUE(loaded.ok()) << loaded.diagnostics.to_string();
+    config_ = std::move(*loaded.config);
+    diag::Diagnostics diagnostics;
+    engine_ = Engine::build(config_, bus_, sink_, preferences_, diagnostics);
+    engine_->set_local_time({7, 30, 1});
+  }
+  config::Config config_;
+  CountingBus bus_;
+  CountingSink sink_;
+  MemoryPreferenceStore preferences_;
+  std::unique_ptr<Engine> engine_;
+};
+
+TEST_F(EngineAllocation, FramesThatChangeNoRuleInputAllocateNothing) {
+  engine_->on_frame(frame("150#00000000", 1.0));
+  const can::Frame same = frame("150#00000000", 1.0);
+  constexpr int kFrames = 200'000;
+  allocations = 0;
+  counting = true;
+  const auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < kFrames; ++i)
+    engine_->on_frame(same);
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  counting = false;
+  EXPECT_EQ(allocations.load(), 0U);
+  std::printf("unchanged frame: %.1f ns/frame\n",
+              static_cast<double>(std::chrono::nanoseconds(elapsed).count()) / kFrames);
+}
+
+TEST_F(EngineAllocation, DriverChangesFiringRulesAndSendingAllocateNothing) {
+  // Warm up: every code path once (first sends, blocked, timers).
+  double t = 1.0;
+  for (int i = 0; i < 4; ++i, t += 0.05) {
+    engine_->on_frame(frame("150#00000000", t));
+    engine_->on_frame(frame(i % 2 ? "121#0100" : "121#0200", t));
+    engine_->on_frame(frame("121#0000", t));
+  }
+  constexpr int kChanges = 2'000;
+  const std::size_t sent_before = bus_.sent;
+  allocations = 0;
+  counting = true;
+  const auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < kChanges; ++i, t += 0.06) {
+    engine_->on_frame(frame("150#00000000", t));
+    engine_->on_frame(frame(i % 2 ? "121#0100" : "121#0200", t));
+    engine_->on_frame(frame("121#0000", t));
+  }
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  counting = false;
+  EXPECT_EQ(allocations.load(), 0U);
+  EXPECT_GT(bus_.sent - sent_before, static_cast<std::size_t>(kChanges));
+  std::printf("driver change (4 rules, ~3 frames sent): %.0f ns/change\n",
+              static_cast<double>(std::chrono::nanoseconds(elapsed).count()) / kChanges);
+}
+
+}  // namespace
+}  // namespace cabind::engine
