@@ -3,7 +3,11 @@
 #include <optional>
 #include <string_view>
 
+#include "cabind/can/memory_bus.hpp"
 #include "cabind/config/loader.hpp"
+#include "cabind/engine/audit.hpp"
+#include "cabind/engine/engine.hpp"
+#include "cabind/engine/preference_store.hpp"
 
 namespace cabind::cli {
 
@@ -14,6 +18,32 @@ constexpr int kInvalid = 2;
 
 std::string count(std::size_t n, std::string_view singular, std::string_view plural) {
   return std::to_string(n) + " " + std::string(n == 1 ? singular : plural);
+}
+
+class DiscardAudit final : public engine::AuditSink {
+ public:
+  void record(const engine::AuditEvent& /*event*/) noexcept override {}
+};
+
+// Compiles interlocks and rules exactly as the daemon does at start-up (against a bus in
+// memory), so that --check refuses every configuration the daemon would refuse.
+diag::Diagnostics compile_rules(const config::Config& config) {
+  can::MemoryBus bus(config.buses.front().interface);
+  DiscardAudit audit;
+  engine::MemoryPreferenceStore preferences;
+  diag::Diagnostics diagnostics;
+  const auto compiled = engine::Engine::build(config, bus, audit, preferences, diagnostics);
+  if (!compiled && !diagnostics.has_errors()) {
+    diagnostics.error({config.file, 0, 0}, "the rules engine refused the configuration");
+  }
+  return diagnostics;
+}
+
+void print_refusal(const std::string& path, const diag::Diagnostics& diagnostics,
+                   std::ostream& err) {
+  err << diagnostics.to_string();
+  err << path << ": " << count(diagnostics.error_count(), "error", "errors")
+      << ", configuration refused\n";
 }
 
 std::optional<std::string> config_path(std::span<const std::string> args, std::ostream& err) {
@@ -43,15 +73,18 @@ std::optional<std::string> config_path(std::span<const std::string> args, std::o
 int run_check(std::span<const std::string> args, std::ostream& out, std::ostream& err) {
   const auto path = config_path(args, err);
   if (!path) return kInvalid;
-  const auto result = config::load(*path);
+  auto result = config::load(*path);
   if (!result.ok()) {
-    err << result.diagnostics.to_string();
-    err << *path << ": " << count(result.diagnostics.error_count(), "error", "errors")
-        << ", configuration refused\n";
+    print_refusal(*path, result.diagnostics, err);
+    return kInvalid;
+  }
+  const config::Config& config = *result.config;
+  result.diagnostics.append(compile_rules(config));
+  if (result.diagnostics.has_errors()) {
+    print_refusal(*path, result.diagnostics, err);
     return kInvalid;
   }
   err << result.diagnostics.to_string();  // warnings, if any
-  const config::Config& config = *result.config;
   out << *path << ": ok: " << count(config.buses.size(), "bus", "buses") << ", "
       << count(config.signals.size(), "signal", "signals") << ", "
       << count(config.outputs.size(), "output", "outputs") << ", "

@@ -65,3 +65,18 @@ TEST(CheckCommand, UsageErrorsExitTwo) {
 
 }  // namespace
 }  // namespace cabind::cli
+
+namespace cabind::cli {
+namespace {
+
+TEST(CheckCommand, ExpressionErrorsAreRefusedLikeTheDaemonWould) {
+  const std::string bad = kSource + "/tests/config/bad-expression/vehicle.yaml";
+  const auto run = check(std::array<std::string, 3>{"--check", "--config", bad});
+  EXPECT_EQ(run.status, 2);
+  EXPECT_TRUE(run.out.empty());
+  EXPECT_NE(run.err.find("bad-expression/vehicle.yaml:13:"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("configuration refused"), std::string::npos) << run.err;
+}
+
+}  // namespace
+}  // namespace cabind::cli

@@ -1,5 +1,6 @@
 #pragma once
-// `cabind --check --config FILE` (like `nginx -t`): loads the whole configuration and
+// `cabind --check --config FILE` (like `nginx -t`): loads the whole configuration, compiles
+// its interlocks and rules as the daemon would, and
 //   - prints one summary line to `out` and returns 0 when it is valid:
 //       "config/demo/vehicle.yaml: ok: 1 bus, 11 signals, 8 outputs, 4 profiles, 6 rules"
 //   - prints every diagnostic (file:line:column: error: ...) to `err` and returns 2.
