@@ -129,6 +129,10 @@ class YamlBuilder final : public YAML::EventHandler {
     }
     const auto found = anchors_.find(anchor);
     if (found == anchors_.end()) fail(mark, "alias to an unknown anchor");
+    for (const Open& open : stack_) {
+      if (open.node == found->second)
+        fail(mark, "an alias may not refer to a node that contains it");
+    }
     attach(*found->second, mark);
   }
 

@@ -67,6 +67,15 @@ TEST(YamlTree, AliasesShareTheAnchoredNodeAndAreLimited) {
   EXPECT_NE(bomb.to_string().find("more than 16 aliases"), std::string::npos);
 }
 
+TEST(YamlTree, RefusesAnAliasInsideItsOwnAnchor) {
+  diag::Diagnostics d;
+  EXPECT_FALSE(parse_yaml("a: &x {k: *x}\n", "t.yaml", d));
+  EXPECT_NE(
+      d.to_string().find("t.yaml:1:11: error: an alias may not refer to a node that contains it"),
+      std::string::npos)
+      << d.to_string();
+}
+
 TEST(YamlTree, FindsInvalidUtf8WithLineAndColumn) {
   EXPECT_FALSE(find_invalid_utf8("plain ascii\nand \xc3\xa9t\xc3\xa9\n"));
   const auto overlong = find_invalid_utf8("ok\nab\xc0\xaf");
