@@ -112,7 +112,8 @@ void Actuator::try_send(std::size_t output, const rules::EvalContext& context,
     message.cyclic_active = true;
     message.next_cycle = now + message.cycle;
   }
-  transmit(spec.ref.message, context, now);
+  message.dirty = true;  // sent by flush(), once for all outputs of the message
+  any_dirty_ = true;
   emit(state.attempts > 1 ? AuditKind::retry : AuditKind::sent, output, now, {}, state.attempts);
   if (spec.feedback_slot == kNoFeedback) {
     state.phase = Phase::confirmed;
@@ -214,9 +215,21 @@ void Actuator::service(const rules::EvalContext& context, can::Timestamp now) no
   for (std::size_t m = 0; m < messages_.size(); ++m) {
     MessageState& message = messages_[m];
     if (!message.cyclic_active || now < message.next_cycle) continue;
-    transmit(static_cast<std::uint16_t>(m), context, now);
+    message.dirty = true;
+    any_dirty_ = true;
     while (message.next_cycle <= now)
       message.next_cycle += message.cycle;
+  }
+  flush(context, now);
+}
+
+void Actuator::flush(const rules::EvalContext& context, can::Timestamp now) noexcept {
+  if (!any_dirty_) return;
+  any_dirty_ = false;
+  for (std::size_t m = 0; m < messages_.size(); ++m) {
+    if (!messages_[m].dirty) continue;
+    messages_[m].dirty = false;
+    transmit(static_cast<std::uint16_t>(m), context, now);
   }
 }
 

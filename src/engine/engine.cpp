@@ -617,6 +617,7 @@ void Engine::commit(can::Timestamp now) noexcept {
     }
     actuator_->command(o, value, impl.rules[pending.rule].source->name, ctx, now);
   }
+  actuator_->flush(ctx, now);
 }
 
 }  // namespace cabind::engine

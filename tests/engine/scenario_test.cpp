@@ -29,7 +29,7 @@ TEST(EngineScenario, AliceUnlocksWithHerFobAndGetsHerClimateSeatAndNavigation) {
   h.bus.clear_sent();
   h.run_to(11.3);
   const auto nav = h.sent("220");
-  ASSERT_FALSE(nav.empty()) << h.audit();
+  ASSERT_EQ(nav.size(), 1U) << "latitude and longitude leave in one frame\n" << h.audit();
   std::string why;
   auto frame = can::parse_frame_text(nav.back(), &why);
   ASSERT_TRUE(frame);

@@ -16,7 +16,10 @@
 //   arriving sooner is sent when the interval has passed (the latest value wins).
 // - Cyclic outputs: once commanded, their message is repeated every DBC cycle.
 //
-// Hot path: command(), on_feedback() and service() never allocate and never throw.
+// command() encodes into the shadow frame; frames leave at flush() (service() ends with one),
+// one per message, so outputs commanded together share a frame.
+//
+// Hot path: command(), on_feedback(), service() and flush() never allocate and never throw.
 
 #include <chrono>
 #include <cstdint>
@@ -78,8 +81,12 @@ class Actuator {
   void adopt(std::size_t output, double value) noexcept;
   // Drops a command that is not settled (blocked, deferred or awaiting feedback).
   bool cancel(std::size_t output, std::string_view reason, can::Timestamp now) noexcept;
-  // Sends what is due at `now`: unblocked commands, deferred commands, retries, cycles.
+  // Sends what is due at `now`: unblocked commands, deferred commands, retries, cycles;
+  // then flushes.
   void service(const rules::EvalContext& context, can::Timestamp now) noexcept;
+  // Sends one frame per message that commands since the last flush changed, so outputs of
+  // one message commanded together (latitude and longitude) leave in a single frame.
+  void flush(const rules::EvalContext& context, can::Timestamp now) noexcept;
 
   [[nodiscard]] Phase phase(std::size_t output) const noexcept { return states_[output].phase; }
   [[nodiscard]] std::size_t output_count() const noexcept { return specs_.size(); }
@@ -102,6 +109,7 @@ class Actuator {
     std::vector<std::size_t> outputs;
     can::Timestamp next_cycle{};
     bool cyclic_active = false;
+    bool dirty = false;  // to be sent by the next flush
     std::chrono::nanoseconds cycle{0};
   };
 
@@ -120,6 +128,7 @@ class Actuator {
   const std::vector<Interlock>& interlocks_;
   std::vector<State> states_;
   std::vector<MessageState> messages_;  // indexed by the codec's message index
+  bool any_dirty_ = false;
 };
 
 }  // namespace cabind::engine
