@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -14,6 +15,7 @@
 #include "cabind/can/candump_log.hpp"
 #include "cabind/config/loader.hpp"
 #include "cabind/engine/engine.hpp"
+#include "cabind/signal/frame_router.hpp"
 
 namespace {
 
@@ -119,6 +121,30 @@ TEST_F(EngineAllocation, FramesThatChangeNoRuleInputAllocateNothing) {
   counting = false;
   EXPECT_EQ(allocations.load(), 0U);
   std::printf("unchanged frame: %.1f ns/frame\n",
+              static_cast<double>(std::chrono::nanoseconds(elapsed).count()) / kFrames);
+}
+
+TEST_F(EngineAllocation, RouterLookupDecodeAndTableUpdateAllocateNothing) {
+  const dbc::Codec codec(config_.buses.front().database);
+  const std::array<signal::Binding, 2> bindings{
+      signal::Binding{0, *codec.find_signal("BodyInfo", "VehicleSpeed")},
+      signal::Binding{1, *codec.find_signal("BodyInfo", "Gear")}};
+  const signal::FrameRouter router(codec, bindings);
+  signal::SignalTable table({std::chrono::milliseconds(200), std::chrono::milliseconds(200)});
+  std::array<std::uint32_t, 4> changed{};
+  const can::Frame body = frame("150#13880300", 1.0);
+  constexpr int kFrames = 1'000'000;
+  std::size_t total = 0;
+  allocations = 0;
+  counting = true;
+  const auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < kFrames; ++i)
+    total += router.route(body, table, changed);
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  counting = false;
+  EXPECT_EQ(allocations.load(), 0U);
+  EXPECT_EQ(total, 2U) << "only the first frame changes the slots";
+  std::printf("router (lookup + decode 2 signals + table update): %.1f ns/frame\n",
               static_cast<double>(std::chrono::nanoseconds(elapsed).count()) / kFrames);
 }
 
