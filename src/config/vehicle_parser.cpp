@@ -185,8 +185,24 @@ class VehicleParser {
         ok = ok && mode.has_value();
         if (mode) output.send = *mode == "cyclic" ? SendMode::cyclic : SendMode::on_change;
       }
+      if (ok) ok = writes_a_free_signal(output, config, *node.children[i]);
       if (ok) config.outputs.push_back(std::move(output));
     }
+  }
+
+  // Two outputs commanding one DBC signal would fight over it on the bus.
+  bool writes_a_free_signal(const Output& output, const Config& config, const YamlNode& node) {
+    for (const auto& earlier : config.outputs) {
+      const SignalRef& a = earlier.signal;
+      const SignalRef& b = output.signal;
+      if (a.bus == b.bus && a.message == b.message && a.signal == b.signal) {
+        read_.error(node, "output '" + output.name + "' writes " + b.message + "." + b.signal +
+                              ", which output '" + earlier.name + "' (line " +
+                              std::to_string(earlier.where.line) + ") already writes");
+        return false;
+      }
+    }
+    return true;
   }
 
   std::optional<Range> parse_range(const YamlNode& node) {
@@ -250,6 +266,13 @@ class VehicleParser {
         const auto value = read_.integer(*debounce, 0, 60'000);
         ok = ok && value.has_value();
         result.debounce = std::chrono::milliseconds(value.value_or(0));
+      }
+      for (const auto& earlier : config.identity.sources) {
+        if (ok && earlier.signal == result.signal) {
+          read_.error(*item, "signal '" + result.signal + "' is already an identity source (line " +
+                                 std::to_string(earlier.where.line) + ")");
+          ok = false;
+        }
       }
       if (ok) config.identity.sources.push_back(std::move(result));
     }
