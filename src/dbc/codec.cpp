@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <stdexcept>
 #include <string>
@@ -16,13 +17,25 @@ using detail::CompiledMessage;
 using detail::CompiledSignal;
 
 constexpr std::uint32_t extended_key_flag = 0x8000'0000U;
+constexpr std::uint32_t max_standard_id = 0x7FFU;
 
 std::uint32_t id_key(std::uint32_t id, bool extended) noexcept {
   return extended ? (id | extended_key_flag) : id;
 }
 
+std::uint64_t load_window(const CompiledSignal& s, const std::uint8_t* data) noexcept {
+  std::uint64_t word = 0;
+  std::memcpy(&word, data + s.window, sizeof word);
+  if constexpr (std::endian::native == std::endian::little) {
+    if (s.step < 0) word = __builtin_bswap64(word);
+  } else {
+    if (s.step > 0) word = __builtin_bswap64(word);
+  }
+  return (word >> s.window_shift) & s.mask;
+}
+
 // Caller guarantees payload.size() >= s.needed_bytes.
-std::uint64_t extract(const CompiledSignal& s, const std::uint8_t* data) noexcept {
+std::uint64_t extract_bytewise(const CompiledSignal& s, const std::uint8_t* data) noexcept {
   std::size_t byte = s.first_byte;
   std::uint64_t bits = static_cast<std::uint64_t>(data[byte] >> s.shift);
   for (unsigned i = 1; i < s.byte_count; ++i) {
@@ -30,6 +43,12 @@ std::uint64_t extract(const CompiledSignal& s, const std::uint8_t* data) noexcep
     bits |= static_cast<std::uint64_t>(data[byte]) << (8U * i - s.shift);
   }
   return bits & s.mask;
+}
+
+// Caller guarantees size >= s.needed_bytes.
+std::uint64_t extract(const CompiledSignal& s, const std::uint8_t* data,
+                      std::size_t size) noexcept {
+  return size >= s.window_min_size ? load_window(s, data) : extract_bytewise(s, data);
 }
 
 // Caller guarantees payload.size() >= s.needed_bytes.
@@ -79,7 +98,8 @@ double snap(double x, Round fallback) noexcept {
   return std::fabs(x - nearest) <= 1e-9 * std::max(1.0, std::fabs(x)) ? nearest : fallback(x);
 }
 
-CompiledSignal compile_signal(const Message& message, const Signal& signal) {
+CompiledSignal compile_signal(const Message& message, const Signal& signal,
+                              detail::EncodeLimits& limits) {
   const auto where = [&] { return "signal '" + signal.name + "' of '" + message.name + "': "; };
   if (signal.length < 1 || signal.length > 64) {
     throw std::invalid_argument(where() + "length must be 1 to 64 bits");
@@ -102,38 +122,50 @@ CompiledSignal compile_signal(const Message& message, const Signal& signal) {
   s.step = signal.byte_order == ByteOrder::little_endian ? 1 : -1;
   s.byte_count = static_cast<std::uint8_t>((s.shift + signal.length + 7U) / 8U);
   s.needed_bytes = static_cast<std::uint8_t>((layout.end_position + 7U) / 8U);
+  if (s.byte_count <= 8) {
+    // The 8-byte window that holds every byte of the signal and starts as late as possible.
+    if (s.step > 0) {
+      const unsigned last = s.first_byte + s.byte_count - 1U;
+      s.window = static_cast<std::uint8_t>(last >= 7 ? last - 7 : 0);
+      s.window_shift = static_cast<std::uint8_t>(8U * (s.first_byte - s.window) + s.shift);
+    } else {
+      s.window = static_cast<std::uint8_t>(s.first_byte >= 7 ? s.first_byte - 7 : 0);
+      s.window_shift = static_cast<std::uint8_t>(8U * (s.window + 7U - s.first_byte) + s.shift);
+    }
+    s.window_min_size = static_cast<std::uint16_t>(s.window + 8U);
+  }
   s.value_type = signal.value_type;
   s.factor = signal.factor;
   s.offset = signal.offset;
 
   switch (signal.value_type) {
     case ValueType::unsigned_integer:
-      s.raw_min = 0.0;
-      s.raw_max = max_of_bits(signal.length);
+      limits.raw_min = 0.0;
+      limits.raw_max = max_of_bits(signal.length);
       break;
     case ValueType::signed_integer:
-      s.raw_min = -std::ldexp(1.0, signal.length - 1);
-      s.raw_max = max_of_bits(signal.length - 1U);
+      limits.raw_min = -std::ldexp(1.0, signal.length - 1);
+      limits.raw_max = max_of_bits(signal.length - 1U);
       break;
     case ValueType::float32:
-      s.raw_min = -static_cast<double>(std::numeric_limits<float>::max());
-      s.raw_max = static_cast<double>(std::numeric_limits<float>::max());
+      limits.raw_min = -static_cast<double>(std::numeric_limits<float>::max());
+      limits.raw_max = static_cast<double>(std::numeric_limits<float>::max());
       break;
     case ValueType::float64:
-      s.raw_min = std::numeric_limits<double>::lowest();
-      s.raw_max = std::numeric_limits<double>::max();
+      limits.raw_min = std::numeric_limits<double>::lowest();
+      limits.raw_max = std::numeric_limits<double>::max();
       break;
   }
-  s.has_physical_range = !(signal.minimum == 0.0 && signal.maximum == 0.0);
-  s.physical_min = signal.minimum;
-  s.physical_max = signal.maximum;
-  if (s.has_physical_range && !signal.is_float()) {
+  limits.has_physical_range = !(signal.minimum == 0.0 && signal.maximum == 0.0);
+  limits.physical_min = signal.minimum;
+  limits.physical_max = signal.maximum;
+  if (limits.has_physical_range && !signal.is_float()) {
     // Intersect with the DBC range, expressed on the raw scale.
     double low = (signal.minimum - signal.offset) / signal.factor;
     double high = (signal.maximum - signal.offset) / signal.factor;
     if (low > high) std::swap(low, high);
-    s.raw_min = std::max(s.raw_min, snap(low, [](double x) { return std::ceil(x); }));
-    s.raw_max = std::min(s.raw_max, snap(high, [](double x) { return std::floor(x); }));
+    limits.raw_min = std::max(limits.raw_min, snap(low, [](double x) { return std::ceil(x); }));
+    limits.raw_max = std::min(limits.raw_max, snap(high, [](double x) { return std::floor(x); }));
   }
   return s;
 }
@@ -145,7 +177,8 @@ CompiledMessage compile_message(const Message& message) {
   CompiledMessage compiled;
   compiled.signals.reserve(message.signals.size());
   for (const Signal& signal : message.signals) {
-    CompiledSignal s = compile_signal(message, signal);
+    detail::EncodeLimits limits;
+    CompiledSignal s = compile_signal(message, signal, limits);
     if (!signal.multiplexor.empty()) {
       const auto it = std::find_if(message.signals.begin(), message.signals.end(),
                                    [&](const Signal& m) { return m.name == signal.multiplexor; });
@@ -154,12 +187,16 @@ CompiledMessage compile_message(const Message& message) {
                                     signal.multiplexor + "'");
       }
       s.multiplexor = static_cast<std::uint16_t>(it - message.signals.begin());
-      s.mux_ranges_begin = static_cast<std::uint32_t>(compiled.mux_ranges.size());
+      s.mux_ranges_begin = static_cast<std::uint16_t>(compiled.mux_ranges.size());
       compiled.mux_ranges.insert(compiled.mux_ranges.end(), signal.mux_ranges.begin(),
                                  signal.mux_ranges.end());
-      s.mux_ranges_end = static_cast<std::uint32_t>(compiled.mux_ranges.size());
+      s.mux_ranges_end = static_cast<std::uint16_t>(compiled.mux_ranges.size());
+    }
+    if (compiled.mux_ranges.size() > std::numeric_limits<std::uint16_t>::max()) {
+      throw std::invalid_argument("message '" + message.name + "': too many multiplex ranges");
     }
     compiled.signals.push_back(s);
+    compiled.limits.push_back(limits);
   }
   // A chain of multiplexors must end: decode follows it without a depth limit.
   for (const CompiledSignal& start : compiled.signals) {
@@ -181,9 +218,9 @@ SignalStatus presence(const CompiledMessage& m, const CompiledSignal& s,
   while (at->multiplexor != CompiledSignal::no_multiplexor) {
     const CompiledSignal& selector = m.signals[at->multiplexor];
     if (payload.size() < selector.needed_bytes) return SignalStatus::payload_too_short;
-    const std::uint64_t value = extract(selector, payload.data());
+    const std::uint64_t value = extract(selector, payload.data(), payload.size());
     bool selected = false;
-    for (std::uint32_t r = at->mux_ranges_begin; r < at->mux_ranges_end; ++r) {
+    for (std::size_t r = at->mux_ranges_begin; r < at->mux_ranges_end; ++r) {
       selected = selected || (value >= m.mux_ranges[r].low && value <= m.mux_ranges[r].high);
     }
     if (!selected) return SignalStatus::mux_inactive;
@@ -192,18 +229,36 @@ SignalStatus presence(const CompiledMessage& m, const CompiledSignal& s,
   return SignalStatus::ok;
 }
 
+Decoded decode_signal(const CompiledMessage& m, const CompiledSignal& s,
+                      std::span<const std::uint8_t> payload) noexcept {
+  Decoded out;
+  if (payload.size() < s.needed_bytes) return out;  // status payload_too_short
+  if (s.multiplexor != CompiledSignal::no_multiplexor) {
+    out.status = presence(m, s, payload);
+    if (out.status != SignalStatus::ok) return out;
+  }
+  out.status = SignalStatus::ok;
+  out.raw = extract(s, payload.data(), payload.size());
+  out.physical = raw_value(s, out.raw) * s.factor + s.offset;
+  return out;
+}
+
 }  // namespace
 
 Codec::Codec(Database database) : database_(std::move(database)) {
-  if (database_.messages.size() > std::numeric_limits<std::uint16_t>::max()) {
+  if (database_.messages.size() >= no_message) {
     throw std::invalid_argument("too many messages");
   }
+  by_standard_id_.assign(max_standard_id + 1U, no_message);
   compiled_.reserve(database_.messages.size());
   by_id_.reserve(database_.messages.size());
   for (std::size_t i = 0; i < database_.messages.size(); ++i) {
     const Message& message = database_.messages[i];
     compiled_.push_back(compile_message(message));
     by_id_.push_back({id_key(message.id, message.extended), static_cast<std::uint16_t>(i)});
+    if (!message.extended && message.id <= max_standard_id) {
+      by_standard_id_[message.id] = static_cast<std::uint16_t>(i);
+    }
   }
   std::sort(by_id_.begin(), by_id_.end(),
             [](const IdEntry& a, const IdEntry& b) { return a.key < b.key; });
@@ -232,6 +287,10 @@ std::optional<std::uint16_t> Codec::find_message(std::string_view name) const no
 }
 
 std::optional<std::uint16_t> Codec::find_message(std::uint32_t id, bool extended) const noexcept {
+  if (!extended) {
+    if (id > max_standard_id || by_standard_id_[id] == no_message) return std::nullopt;
+    return by_standard_id_[id];
+  }
   const std::uint32_t key = id_key(id, extended);
   const auto it = std::lower_bound(by_id_.begin(), by_id_.end(), key,
                                    [](const IdEntry& e, std::uint32_t k) { return e.key < k; });
@@ -241,43 +300,37 @@ std::optional<std::uint16_t> Codec::find_message(std::uint32_t id, bool extended
 
 Decoded Codec::decode(SignalRef ref, std::span<const std::uint8_t> payload) const noexcept {
   const CompiledMessage& m = compiled_[ref.message];
-  const CompiledSignal& s = m.signals[ref.signal];
-  Decoded out;
-  if (payload.size() < s.needed_bytes) return out;  // status payload_too_short
-  out.status = presence(m, s, payload);
-  if (out.status != SignalStatus::ok) return out;
-  out.raw = extract(s, payload.data());
-  out.physical = raw_value(s, out.raw) * s.factor + s.offset;
-  return out;
+  return decode_signal(m, m.signals[ref.signal], payload);
 }
 
 std::size_t Codec::decode_message(std::uint16_t message, std::span<const std::uint8_t> payload,
                                   std::span<Decoded> out) const noexcept {
-  const std::size_t count = std::min(out.size(), compiled_[message].signals.size());
-  for (std::size_t i = 0; i < count; ++i) {
-    out[i] = decode(SignalRef{message, static_cast<std::uint16_t>(i)}, payload);
-  }
+  const CompiledMessage& m = compiled_[message];
+  const std::size_t count = std::min(out.size(), m.signals.size());
+  for (std::size_t i = 0; i < count; ++i)
+    out[i] = decode_signal(m, m.signals[i], payload);
   return count;
 }
 
 EncodeStatus Codec::encode(SignalRef ref, double physical, std::span<std::uint8_t> payload,
                            RangePolicy policy) const noexcept {
   const CompiledSignal& s = compiled_[ref.message].signals[ref.signal];
+  const detail::EncodeLimits& l = compiled_[ref.message].limits[ref.signal];
   if (!std::isfinite(physical)) return EncodeStatus::not_finite;
   if (payload.size() < s.needed_bytes) return EncodeStatus::payload_too_short;
   EncodeStatus status = EncodeStatus::ok;
 
   if (s.value_type == ValueType::float32 || s.value_type == ValueType::float64) {
-    if (s.has_physical_range && (physical < s.physical_min || physical > s.physical_max)) {
+    if (l.has_physical_range && (physical < l.physical_min || physical > l.physical_max)) {
       if (policy == RangePolicy::reject) return EncodeStatus::out_of_range;
-      physical = std::clamp(physical, s.physical_min, s.physical_max);
+      physical = std::clamp(physical, l.physical_min, l.physical_max);
       status = EncodeStatus::clamped;
     }
     double value = (physical - s.offset) / s.factor;
     // Finite inputs and a finite non-zero factor: value may overflow to infinity, never NaN.
-    if (!(value >= s.raw_min && value <= s.raw_max)) {
+    if (!(value >= l.raw_min && value <= l.raw_max)) {
       if (policy == RangePolicy::reject) return EncodeStatus::out_of_range;
-      value = std::clamp(value, s.raw_min, s.raw_max);
+      value = std::clamp(value, l.raw_min, l.raw_max);
       status = EncodeStatus::clamped;
     }
     const std::uint64_t raw =
@@ -289,9 +342,9 @@ EncodeStatus Codec::encode(SignalRef ref, double physical, std::span<std::uint8_
   }
 
   double raw = std::round((physical - s.offset) / s.factor);
-  if (!(raw >= s.raw_min && raw <= s.raw_max)) {
+  if (!(raw >= l.raw_min && raw <= l.raw_max)) {
     if (policy == RangePolicy::reject || std::isnan(raw)) return EncodeStatus::out_of_range;
-    raw = std::clamp(raw, s.raw_min, s.raw_max);
+    raw = std::clamp(raw, l.raw_min, l.raw_max);
     status = EncodeStatus::clamped;
   }
   const std::uint64_t bits = s.value_type == ValueType::signed_integer

@@ -74,23 +74,34 @@ struct CompiledSignal {
   std::uint8_t shift = 0;       // position of the lsb inside first_byte
   std::uint8_t length = 1;
   std::uint8_t needed_bytes = 1;  // payload size needed to hold every bit
+  // Fast path: one 8-byte load at `window` (little-endian for Intel, big-endian for
+  // Motorola) shifted right by window_shift, when the payload has window_min_size bytes.
+  // Signals spanning nine bytes never take it (window_min_size = 0xFFFF).
+  std::uint8_t window = 0;
+  std::uint8_t window_shift = 0;
+  std::uint16_t window_min_size = 0xFFFF;
   ValueType value_type = ValueType::unsigned_integer;
   std::uint16_t multiplexor = no_multiplexor;  // signal index in the message
-  std::uint32_t mux_ranges_begin = 0;          // into the message's mux range pool
-  std::uint32_t mux_ranges_end = 0;
+  std::uint16_t mux_ranges_begin = 0;          // into the message's mux range pool
+  std::uint16_t mux_ranges_end = 0;
   double factor = 1.0;
   double offset = 0.0;
-  double raw_min = 0.0;  // encode range on the raw scale (integers), inclusive
-  double raw_max = 0.0;
-  double physical_min = 0.0;
-  double physical_max = 0.0;
-  bool has_physical_range = false;
 
   static constexpr std::uint16_t no_multiplexor = 0xFFFF;
 };
 
+// What encode checks; kept apart from CompiledSignal so decoding touches less memory.
+struct EncodeLimits {
+  double raw_min = 0.0;  // on the raw scale (integers), inclusive
+  double raw_max = 0.0;
+  double physical_min = 0.0;
+  double physical_max = 0.0;
+  bool has_physical_range = false;
+};
+
 struct CompiledMessage {
   std::vector<CompiledSignal> signals;
+  std::vector<EncodeLimits> limits;  // per signal
   std::vector<MuxRange> mux_ranges;
 };
 }  // namespace detail
@@ -110,7 +121,8 @@ class Codec {
   [[nodiscard]] std::optional<std::uint16_t> find_message(std::string_view name) const noexcept;
 
   // ---- data plane ----
-  // The message index for a frame id, by binary search over a sorted flat table.
+  // The message index for a frame id: a direct table for standard ids, binary search over
+  // a sorted flat table for extended ids.
   [[nodiscard]] std::optional<std::uint16_t> find_message(std::uint32_t id,
                                                           bool extended) const noexcept;
 
@@ -156,6 +168,8 @@ class Codec {
   Database database_;
   std::vector<detail::CompiledMessage> compiled_;
   std::vector<IdEntry> by_id_;  // sorted by key
+  static constexpr std::uint16_t no_message = 0xFFFF;
+  std::vector<std::uint16_t> by_standard_id_;  // 2048 entries, no_message where unknown
 };
 
 [[nodiscard]] const char* to_string(SignalStatus status) noexcept;
