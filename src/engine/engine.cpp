@@ -153,7 +153,6 @@ std::unique_ptr<Engine> Engine::build(const config::Config& config, can::Bus& bu
     symbols.signals.add_signal(mapping.name, *slot, rules::ValueType::number, std::move(names));
   }
   if (diagnostics.has_errors()) return nullptr;
-  const std::size_t semantic_count = timeouts.size();
 
   std::vector<OutputSpec> specs;
   std::vector<std::uint32_t> feedback_slots;
@@ -317,7 +316,6 @@ std::unique_ptr<Engine> Engine::build(const config::Config& config, can::Bus& bu
     }
   }
   if (diagnostics.has_errors()) return nullptr;
-  (void)semantic_count;
   impl.recall = recall;
   if (recall != kNone) {
     // The seat's manual switch, named after the recall output: "...DriverSide.MemoryRecall"
