@@ -444,21 +444,17 @@ void Engine::handle_changes(std::span<const std::uint32_t> slots, can::Timestamp
   commit(now);
 }
 
+bool Engine::restore_driver(std::string_view profile_id) noexcept {
+  const profile::Profile* driver = config_.profiles.find_by_id(profile_id);
+  if (driver == nullptr) return false;
+  identity_->restore(driver);
+  load_profile_values(*driver);
+  return true;
+}
+
 void Engine::on_driver_change(const DriverChange& change, can::Timestamp now) noexcept {
+  load_profile_values(*change.driver);
   Impl& impl = *impl_;
-  for (std::size_t i = 0; i < impl.profile_paths.size(); ++i) {
-    impl.profile_values[i] = 0.0;
-    impl.profile_validity[i] = signal::kMissing;
-    const auto value = profile::field(*change.driver, impl.profile_paths[i]);
-    if (!value) continue;
-    if (const auto* number = std::get_if<double>(&*value)) {
-      impl.profile_values[i] = *number;
-      impl.profile_validity[i] = signal::kValid;
-    } else if (const auto* flag = std::get_if<bool>(&*value)) {
-      impl.profile_values[i] = *flag ? 1.0 : 0.0;
-      impl.profile_validity[i] = signal::kValid;
-    }
-  }
   AuditEvent event;
   event.time = now;
   event.kind = AuditKind::driver_changed;
@@ -477,6 +473,23 @@ void Engine::on_driver_change(const DriverChange& change, can::Timestamp now) no
     if (rule.on_driver) run_rule(r, now);
   }
   commit(now);
+}
+
+void Engine::load_profile_values(const profile::Profile& driver) noexcept {
+  Impl& impl = *impl_;
+  for (std::size_t i = 0; i < impl.profile_paths.size(); ++i) {
+    impl.profile_values[i] = 0.0;
+    impl.profile_validity[i] = signal::kMissing;
+    const auto value = profile::field(driver, impl.profile_paths[i]);
+    if (!value) continue;
+    if (const auto* number = std::get_if<double>(&*value)) {
+      impl.profile_values[i] = *number;
+      impl.profile_validity[i] = signal::kValid;
+    } else if (const auto* flag = std::get_if<bool>(&*value)) {
+      impl.profile_values[i] = *flag ? 1.0 : 0.0;
+      impl.profile_validity[i] = signal::kValid;
+    }
+  }
 }
 
 void Engine::run_rule(std::size_t r, can::Timestamp now) noexcept {

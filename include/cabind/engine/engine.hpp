@@ -67,6 +67,9 @@ class Engine {
   // Moves time forward: staleness, debounced identity, timers, retries and cyclic frames.
   void advance(can::Timestamp now) noexcept;
   void set_local_time(LocalTime time) noexcept { local_time_ = time; }
+  // Selects the profile with this id as the active driver without firing any rule (the
+  // daemon keeps the driver across a reload). False when no profile has that id.
+  bool restore_driver(std::string_view profile_id) noexcept;
 
   [[nodiscard]] const profile::Profile* driver() const noexcept;
   [[nodiscard]] const signal::SignalTable& signals() const noexcept { return table_; }
@@ -85,6 +88,7 @@ class Engine {
 
   void handle_changes(std::span<const std::uint32_t> slots, can::Timestamp now) noexcept;
   void on_driver_change(const DriverChange& change, can::Timestamp now) noexcept;
+  void load_profile_values(const profile::Profile& driver) noexcept;
   void run_rule(std::size_t rule, can::Timestamp now) noexcept;
   void commit(can::Timestamp now) noexcept;
   [[nodiscard]] rules::EvalContext context() const noexcept;

@@ -66,6 +66,12 @@ class IdentityResolver {
   std::optional<DriverChange> poll(can::Timestamp now) noexcept;
 
   [[nodiscard]] const profile::Profile* driver() const noexcept { return driver_; }
+  // Makes `driver` the active driver without a claim (a reload keeps the driver): any
+  // later claim of a known identifier may replace it.
+  void restore(const profile::Profile* driver) noexcept {
+    driver_ = driver;
+    driver_priority_ = 0;
+  }
   [[nodiscard]] std::size_t source_count() const noexcept { return pending_.size(); }
 
  private:
