@@ -20,7 +20,17 @@ nlohmann::json Client::request(const nlohmann::json& request) {
 }
 
 nlohmann::json Client::request_raw(const std::string& line) {
-  boost::asio::write(socket_, boost::asio::buffer(line + "\n"));
+  boost::system::error_code write_error;
+  boost::asio::write(socket_, boost::asio::buffer(line + "\n"), write_error);
+  if (write_error) {
+    // A refused peer gets one error line before the server hangs up: show that line
+    // rather than the broken pipe it caused.
+    try {
+      return read_line();
+    } catch (const std::exception&) {
+      throw boost::system::system_error(write_error, "cabind's control socket");
+    }
+  }
   return read_line();
 }
 

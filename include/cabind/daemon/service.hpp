@@ -1,0 +1,104 @@
+#pragma once
+// The running daemon: one io_context thread carrying the hot path (bus batches ->
+// engine -> actuation frames), the periodic engine clock, the control socket, systemd
+// notification and the signal handling.
+//
+// - SIGTERM/SIGINT: stop cleanly (frames are written whole, so nothing is half-sent) and
+//   let run() return 0.
+// - SIGHUP (or the control command `reload`): load the configuration again beside the
+//   active one; swap when valid (the active driver stays), otherwise log every error and
+//   keep running on the last good configuration.
+// - A missing interface at start is retried with backoff (reported in STATUS and the log);
+//   READY=1 is sent once the configuration is loaded and the bus is open.
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <deque>
+#include <filesystem>
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+#include "cabind/control/server.hpp"
+#include "cabind/daemon/bus_slot.hpp"
+#include "cabind/daemon/notifier.hpp"
+#include "cabind/engine/audit.hpp"
+#include "cabind/engine/engine.hpp"
+#include "cabind/engine/preference_store.hpp"
+
+namespace cabind::daemon {
+
+struct ServiceOptions {
+  std::filesystem::path config_file;
+  std::filesystem::path control_socket;  // empty: no control socket
+  control::AccessPolicy access;
+  std::chrono::milliseconds tick{10};  // engine clock: staleness, timers, retries
+  std::chrono::milliseconds bus_retry_max{5000};
+};
+
+// The configuration cannot be used; what() lists every error, one per line.
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class Service final : public can::FrameSink, public engine::AuditSink {
+ public:
+  // Loads the configuration and builds the engine; throws ConfigError.
+  Service(boost::asio::io_context& io, ServiceOptions options, Notifier& notifier);
+  ~Service() override;
+
+  void start();
+  // What main returns once io.run() is over.
+  [[nodiscard]] int exit_code() const noexcept { return exit_code_; }
+
+  // can::FrameSink (the hot path)
+  void on_frames(std::span<const can::Frame> frames) noexcept override;
+  void on_bus_state(can::BusState state) noexcept override;
+  // engine::AuditSink
+  void record(const engine::AuditEvent& event) noexcept override;
+
+ private:
+  struct Generation;
+
+  [[nodiscard]] std::unique_ptr<Generation> load(diag::Diagnostics& diagnostics);
+  void apply_filters();
+  void open_bus();
+  void schedule_bus_retry();
+  void tick();
+  void wait_signals();
+  bool reload();
+  void shut_down();
+  void update_status();
+  void add_control_commands();
+  [[nodiscard]] nlohmann::json status() const;
+  [[nodiscard]] nlohmann::json metrics() const;
+  [[nodiscard]] nlohmann::json identify(const nlohmann::json& request);
+
+  boost::asio::io_context& io_;
+  ServiceOptions options_;
+  Notifier& notifier_;
+  engine::MemoryPreferenceStore preferences_;
+  std::unique_ptr<BusSlot> bus_;
+  std::unique_ptr<Generation> active_;
+  std::unique_ptr<control::Server> control_;
+  boost::asio::steady_timer tick_timer_;
+  boost::asio::steady_timer bus_retry_timer_;
+  boost::asio::signal_set signals_;
+  std::chrono::milliseconds bus_retry_delay_{100};
+  std::chrono::steady_clock::time_point next_watchdog_{};
+  std::chrono::steady_clock::time_point next_local_time_{};
+  std::chrono::steady_clock::time_point started_{};
+  std::deque<std::string> recent_audit_;
+  std::array<std::uint64_t, 16> audit_counts_{};
+  std::uint64_t reloads_ = 0;
+  std::uint64_t reload_failures_ = 0;
+  std::string last_status_;
+  bool ready_sent_ = false;
+  bool stopping_ = false;
+  int exit_code_ = 0;
+};
+
+}  // namespace cabind::daemon

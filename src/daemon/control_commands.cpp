@@ -1,0 +1,209 @@
+// The control socket's commands (docs/operations.md lists them with examples).
+#include <spdlog/spdlog.h>
+
+#include "cabind/config/config.hpp"
+#include "cabind/daemon/service.hpp"
+#include "cabind/dbc/codec.hpp"
+#include "generation.hpp"
+
+namespace cabind::daemon {
+
+using nlohmann::json;
+
+namespace {
+
+json profile_summary(const profile::Profile& p) {
+  return json{{"id", p.id}, {"name", p.display_name}, {"guest", p.guest}};
+}
+
+json field_json(const profile::Profile& p, std::string_view path) {
+  const auto value = profile::field(p, path);
+  if (!value) return nullptr;
+  return std::visit([](const auto& v) -> json { return v; }, *value);
+}
+
+json profile_details(const profile::Profile& p) {
+  json details = profile_summary(p);
+  for (const char* path : {"climate.temperature", "climate.passenger.temperature", "climate.fan",
+                           "climate.ac", "climate.seat_heat", "seat.memory_slot"}) {
+    if (auto v = field_json(p, path); !v.is_null()) details["fields"][path] = v;
+  }
+  for (const auto& favourite : p.navigation.favourites) {
+    details["favourites"][favourite.name] = {favourite.latitude, favourite.longitude};
+  }
+  return details;
+}
+
+std::optional<profile::IdentifierKind> kind_named(std::string_view name) {
+  if (auto kind = profile::identifier_kind_from_string(name); kind && profile::is_numeric(*kind)) {
+    return kind;
+  }
+  if (name == "fob") return profile::IdentifierKind::key_fob;
+  if (name == "button" || name == "seat") return profile::IdentifierKind::seat_memory_button;
+  return std::nullopt;
+}
+
+}  // namespace
+
+json Service::status() const {
+  const engine::Engine& engine = *active_->engine;
+  json result;
+  const profile::Profile* driver = engine.driver();
+  result["driver"] = driver != nullptr ? profile_summary(*driver) : json(nullptr);
+  result["bus"] = {{"interface", bus_->interface_name()}, {"state", bus_->state()}};
+  result["config"] = options_.config_file.string();
+  json interlocks = json::object();
+  for (const auto& interlock : active_->config.interlocks) {
+    interlocks[interlock.name] = engine.interlock_holds(interlock.name) ? "holds" : "blocked";
+  }
+  result["interlocks"] = interlocks;
+  result["uptime_s"] =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+  const std::size_t tail = std::min<std::size_t>(recent_audit_.size(), 10);
+  result["recent"] = json::array();
+  for (std::size_t i = recent_audit_.size() - tail; i < recent_audit_.size(); ++i) {
+    result["recent"].push_back(recent_audit_[i]);
+  }
+  return result;
+}
+
+json Service::metrics() const {
+  const can::BusCounters& c = bus_->counters();
+  json result;
+  result["bus"] = {{"rx_frames", c.rx_frames},
+                   {"rx_batches", c.rx_batches},
+                   {"rx_error_frames", c.rx_error_frames},
+                   {"rx_malformed", c.rx_malformed},
+                   {"rx_queue_dropped", c.rx_queue_dropped},
+                   {"tx_frames", c.tx_frames},
+                   {"tx_buffer_full", c.tx_buffer_full},
+                   {"tx_retried", c.tx_retried},
+                   {"tx_dropped", c.tx_dropped},
+                   {"tx_errors", c.tx_errors},
+                   {"bus_errors", c.bus_errors}};
+  json decisions = json::object();
+  for (std::size_t kind = 0; kind <= static_cast<std::size_t>(engine::AuditKind::cancelled);
+       ++kind) {
+    decisions[std::string(engine::to_string(static_cast<engine::AuditKind>(kind)))] =
+        audit_counts_[kind];
+  }
+  result["decisions"] = decisions;
+  const signal::SignalTable& table = active_->engine->signals();
+  std::size_t stale = 0;
+  std::size_t invalid = 0;
+  for (std::uint32_t slot = 0; slot < table.size(); ++slot) {
+    if (table.validity(slot) == 2) ++stale;
+    if (table.validity(slot) >= 3) ++invalid;
+  }
+  result["signals"] = {{"mapped", table.size()}, {"stale", stale}, {"invalid", invalid}};
+  result["config"] = {{"reloads", reloads_}, {"reload_failures", reload_failures_}};
+  if (control_) {
+    const auto& s = control_->counters();
+    result["control"] = {{"connections", s.connections},
+                         {"refused_peers", s.refused_peers},
+                         {"requests", s.requests},
+                         {"bad_requests", s.bad_requests},
+                         {"events_dropped", s.events_dropped}};
+  }
+  return result;
+}
+
+// Feeds the engine the frame an identity ECU would send, so a workshop can select a
+// driver without the key fob at hand. The frame is not put on the bus.
+json Service::identify(const json& request) {
+  const std::string kind_name = request.value("kind", "");
+  const auto kind = kind_named(kind_name);
+  if (!kind)
+    throw control::RequestError("identify: unknown kind '" + kind_name +
+                                "' (expected key_fob, seat_memory_button)");
+  if (!request.contains("code") || !request["code"].is_number_unsigned()) {
+    throw control::RequestError("identify: \"code\" must be a non-negative number");
+  }
+  const config::Config& config = active_->config;
+  const config::IdentitySource* source = nullptr;
+  for (const auto& s : config.identity.sources) {
+    if (s.kind == *kind) source = &s;
+  }
+  if (source == nullptr) {
+    throw control::RequestError("identify: no identity source of kind " + kind_name +
+                                " is configured");
+  }
+  const config::SignalMapping* mapping = config.find_signal(source->signal);
+  const dbc::Codec& codec = *active_->codec;
+  const auto ref = codec.find_signal(mapping->source.message, mapping->source.signal);
+  const dbc::Message& message = codec.message(ref->message);
+  std::array<std::uint8_t, can::max_fd_size> payload{};
+  const std::span<std::uint8_t> bytes(payload.data(), message.size);
+  for (std::uint16_t i = 0; i < message.signals.size(); ++i) {
+    if (message.signals[i].start_value) {
+      (void)codec.encode_raw({ref->message, i},
+                             static_cast<std::uint64_t>(*message.signals[i].start_value), bytes);
+    }
+  }
+  const auto code = request["code"].get<std::uint64_t>();
+  if (codec.encode(*ref, static_cast<double>(code), bytes, dbc::RangePolicy::reject) !=
+      dbc::EncodeStatus::ok) {
+    throw control::RequestError("identify: code " + std::to_string(code) + " does not fit " +
+                                mapping->source.message + "." + mapping->source.signal);
+  }
+  auto frame = can::Frame::make({.id = message.id,
+                                 .extended = message.extended,
+                                 .format = message.fd ? can::Format::fd : can::Format::classic,
+                                 .len = message.size,
+                                 .data = bytes});
+  if (!frame) throw control::RequestError("identify: cannot build a frame for " + message.name);
+  frame->set_time(std::chrono::duration_cast<can::Timestamp>(
+      std::chrono::system_clock::now().time_since_epoch()));
+  spdlog::info("control: identify {} {}", kind_name, code);
+  active_->engine->on_frame(*frame);
+  // With a debounce the claim counts only after debounce_ms: the caller asks `status` then.
+  const profile::Profile* driver = active_->engine->driver();
+  return json{{"driver", driver != nullptr ? profile_summary(*driver) : json(nullptr)},
+              {"debounce_ms", source->debounce.count()}};
+}
+
+void Service::add_control_commands() {
+  control_->add_command("status", [this](const json&) { return status(); });
+  control_->add_command("metrics", [this](const json&) { return metrics(); });
+  control_->add_command("profiles", [this](const json& request) {
+    const auto& profiles = active_->config.profiles;
+    if (request.contains("id")) {
+      const profile::Profile* p = profiles.find_by_id(request["id"].get<std::string>());
+      if (p == nullptr)
+        throw control::RequestError("no profile '" + request["id"].get<std::string>() + "'");
+      return profile_details(*p);
+    }
+    json list = json::array();
+    for (const auto& p : profiles.profiles())
+      list.push_back(profile_summary(p));
+    return list;
+  });
+  control_->add_command("identify", [this](const json& request) { return identify(request); });
+  control_->add_command("set", [this](const json& request) {
+    const std::string profile_id = request.value("profile", "");
+    const std::string output = request.value("output", "");
+    if (active_->config.profiles.find_by_id(profile_id) == nullptr) {
+      throw control::RequestError("set: no profile '" + profile_id + "'");
+    }
+    const config::Output* spec = active_->config.find_output(output);
+    if (spec == nullptr) throw control::RequestError("set: no output '" + output + "'");
+    if (!request.contains("value") || !request["value"].is_number()) {
+      throw control::RequestError("set: \"value\" must be a number");
+    }
+    const double value = request["value"].get<double>();
+    if (spec->range && (value < spec->range->min || value > spec->range->max)) {
+      throw control::RequestError("set: " + std::to_string(value) + " is outside " + output +
+                                  "'s range");
+    }
+    preferences_.learn(profile_id, output, value);
+    spdlog::info("control: preference {} {} = {}", profile_id, output, value);
+    return json{{"profile", profile_id}, {"output", output}, {"value", value}};
+  });
+  control_->add_command("reload", [this](const json&) {
+    if (!reload())
+      throw control::RequestError("reload failed; the running configuration stays (see the log)");
+    return json{{"reloaded", options_.config_file.string()}};
+  });
+}
+
+}  // namespace cabind::daemon

@@ -1,0 +1,269 @@
+#include "cabind/daemon/service.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+#include <ctime>
+
+#include "cabind/config/loader.hpp"
+#include "cabind/dbc/codec.hpp"
+#include "generation.hpp"
+
+namespace cabind::daemon {
+
+using nlohmann::json;
+
+namespace {
+
+constexpr std::size_t recent_audit_lines = 200;
+
+can::Timestamp wall_clock_now() {
+  // Frames carry the kernel's CLOCK_REALTIME receive time; the engine clock must match.
+  return std::chrono::duration_cast<can::Timestamp>(
+      std::chrono::system_clock::now().time_since_epoch());
+}
+
+engine::LocalTime local_time_now() {
+  const std::time_t now = std::time(nullptr);
+  std::tm parts{};
+  localtime_r(&now, &parts);
+  return {parts.tm_hour, parts.tm_min, parts.tm_wday == 0 ? 7 : parts.tm_wday};
+}
+
+std::string diagnostics_text(const diag::Diagnostics& diagnostics) {
+  std::string text = diagnostics.to_string();
+  if (!text.empty() && text.back() == '\n') text.pop_back();
+  return text;
+}
+
+}  // namespace
+
+Service::Service(boost::asio::io_context& io, ServiceOptions options, Notifier& notifier)
+    : io_(io),
+      options_(std::move(options)),
+      notifier_(notifier),
+      tick_timer_(io),
+      bus_retry_timer_(io),
+      signals_(io, SIGTERM, SIGINT, SIGHUP) {
+  diag::Diagnostics diagnostics;
+  active_ = load(diagnostics);
+  if (!active_) throw ConfigError(diagnostics_text(diagnostics));
+  for (const auto& d : diagnostics.all())
+    spdlog::warn("{}", d.to_string());
+}
+
+Service::~Service() = default;
+
+std::unique_ptr<Service::Generation> Service::load(diag::Diagnostics& diagnostics) {
+  auto loaded = config::load(options_.config_file);
+  diagnostics.append(loaded.diagnostics);
+  if (!loaded.ok()) return nullptr;
+  auto generation = std::make_unique<Generation>();
+  generation->config = std::move(*loaded.config);
+  const config::Bus& bus = generation->config.buses.front();
+  if (!bus_) bus_ = std::make_unique<BusSlot>(bus.interface);
+  generation->codec = std::make_unique<dbc::Codec>(bus.database);
+  generation->engine =
+      engine::Engine::build(generation->config, *bus_, *this, preferences_, diagnostics);
+  if (!generation->engine) return nullptr;
+  return generation;
+}
+
+void Service::start() {
+  started_ = std::chrono::steady_clock::now();
+  bus_->set_sink(this);
+  apply_filters();
+  if (!options_.control_socket.empty()) {
+    control_ = std::make_unique<control::Server>(
+        io_,
+        control::ServerOptions{.socket_path = options_.control_socket, .access = options_.access});
+    add_control_commands();
+    control_->start();
+  }
+  wait_signals();
+  open_bus();
+  tick();
+  spdlog::info("cabind started with {} ({} profiles, {} rules)", options_.config_file.string(),
+               active_->config.profiles.size(), active_->config.rules.size());
+}
+
+void Service::apply_filters() {
+  // The kernel delivers only the messages that carry a mapped signal.
+  const config::Config& config = active_->config;
+  const dbc::Database& database = config.buses.front().database;
+  std::vector<can::Filter> filters;
+  auto add = [&](const config::SignalRef& ref) {
+    const dbc::Message* message = database.find_message(ref.message);
+    if (message == nullptr) return;
+    const auto filter = can::Filter::exact(message->id, message->extended);
+    for (const auto& f : filters) {
+      if (f.id == filter.id && f.extended == filter.extended) return;
+    }
+    filters.push_back(filter);
+  };
+  for (const auto& mapping : config.signals)
+    add(mapping.source);
+  for (const auto& output : config.outputs) {
+    if (output.feedback) add(*output.feedback);
+  }
+  bus_->set_filters(filters);
+}
+
+void Service::open_bus() {
+  if (stopping_ || bus_->attached()) return;
+  const config::Bus& bus = active_->config.buses.front();
+  try {
+    auto opened = std::make_unique<can::SocketCanBus>(io_, bus.interface,
+                                                      can::SocketCanOptions{.fd = bus.fd});
+    bus_->attach(std::move(opened));
+    bus_->bus()->start();
+    bus_retry_delay_ = std::chrono::milliseconds(100);
+    spdlog::info("bus {} open ({})", bus.interface, bus.fd ? "CAN FD" : "classic CAN");
+    update_status();
+    if (!ready_sent_) {
+      notifier_.ready();
+      ready_sent_ = true;
+    }
+  } catch (const can::BusOpenError& e) {
+    spdlog::warn("{}; retrying in {} ms", e.what(), bus_retry_delay_.count());
+    notifier_.status("waiting for CAN interface " + bus.interface + ": " + e.what());
+    schedule_bus_retry();
+  }
+}
+
+void Service::schedule_bus_retry() {
+  bus_retry_timer_.expires_after(bus_retry_delay_);
+  bus_retry_delay_ = std::min(bus_retry_delay_ * 2, options_.bus_retry_max);
+  bus_retry_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (!ec) open_bus();
+  });
+}
+
+void Service::on_frames(std::span<const can::Frame> frames) noexcept {
+  engine::Engine& engine = *active_->engine;
+  for (const can::Frame& frame : frames)
+    engine.on_frame(frame);
+}
+
+void Service::on_bus_state(can::BusState state) noexcept {
+  if (state == can::BusState::up) {
+    spdlog::info("bus {} is up", bus_->interface_name());
+  } else {
+    spdlog::warn("bus {} is {}", bus_->interface_name(), can::to_string(state));
+  }
+  update_status();
+}
+
+void Service::record(const engine::AuditEvent& event) noexcept {
+  try {
+    const auto kind = static_cast<std::size_t>(event.kind);
+    if (kind < audit_counts_.size()) ++audit_counts_[kind];
+    std::string line = engine::format_audit(event);
+    // Decisions are rare (a few per drive), unlike frames: they are worth the info log.
+    spdlog::info("{}", line);
+    if (control_) {
+      json published{{"kind", engine::to_string(event.kind)},
+                     {"time", std::chrono::duration<double>(event.time).count()},
+                     {"text", line}};
+      if (!event.rule.empty()) published["rule"] = event.rule;
+      if (!event.output.empty()) published["output"] = event.output;
+      if (!event.detail.empty()) published["detail"] = event.detail;
+      if (event.has_value) published["value"] = event.value;
+      control_->publish(published);
+    }
+    recent_audit_.push_back(std::move(line));
+    if (recent_audit_.size() > recent_audit_lines) recent_audit_.pop_front();
+    if (event.kind == engine::AuditKind::driver_changed) update_status();
+  } catch (...) {
+    // Out of memory while logging: the decision itself has been taken; drop the record.
+  }
+}
+
+void Service::tick() {
+  if (stopping_) return;
+  const auto now = std::chrono::steady_clock::now();
+  if (now >= next_local_time_) {
+    active_->engine->set_local_time(local_time_now());
+    next_local_time_ = now + std::chrono::seconds(1);
+  }
+  active_->engine->advance(wall_clock_now());
+  if (const auto interval = notifier_.watchdog_interval(); interval && now >= next_watchdog_) {
+    notifier_.watchdog();
+    next_watchdog_ = now + *interval;
+  }
+  tick_timer_.expires_after(options_.tick);
+  tick_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (!ec) tick();
+  });
+}
+
+void Service::wait_signals() {
+  signals_.async_wait([this](const boost::system::error_code& ec, int signal) {
+    if (ec) return;
+    if (signal == SIGHUP) {
+      spdlog::info("SIGHUP: reloading {}", options_.config_file.string());
+      reload();
+      wait_signals();
+      return;
+    }
+    spdlog::info("{}: stopping", signal == SIGTERM ? "SIGTERM" : "SIGINT");
+    shut_down();
+  });
+}
+
+bool Service::reload() {
+  notifier_.reloading();
+  diag::Diagnostics diagnostics;
+  const profile::Profile* driver = active_->engine->driver();
+  const std::string driver_id = driver != nullptr ? driver->id : std::string();
+  auto next = load(diagnostics);
+  if (!next) {
+    ++reload_failures_;
+    spdlog::error("reload of {} failed; keeping the running configuration:",
+                  options_.config_file.string());
+    for (const auto& d : diagnostics.all())
+      spdlog::error("  {}", d.to_string());
+    notifier_.send("READY=1");
+    update_status();
+    return false;
+  }
+  const bool same_bus =
+      next->config.buses.front().interface == active_->config.buses.front().interface &&
+      next->config.buses.front().fd == active_->config.buses.front().fd;
+  if (!driver_id.empty()) next->engine->restore_driver(driver_id);
+  active_ = std::move(next);
+  ++reloads_;
+  if (!same_bus) bus_->reset(active_->config.buses.front().interface);
+  apply_filters();
+  if (!same_bus) open_bus();
+  spdlog::info("reloaded {} ({} profiles, {} rules)", options_.config_file.string(),
+               active_->config.profiles.size(), active_->config.rules.size());
+  notifier_.send("READY=1");
+  update_status();
+  return true;
+}
+
+void Service::shut_down() {
+  if (stopping_) return;
+  stopping_ = true;
+  notifier_.stopping();
+  boost::system::error_code ignored;
+  signals_.cancel(ignored);
+  tick_timer_.cancel();
+  bus_retry_timer_.cancel();
+  if (control_) control_->stop();
+  if (bus_->bus() != nullptr) bus_->bus()->stop();
+  exit_code_ = 0;
+  io_.stop();
+}
+
+void Service::update_status() {
+  const profile::Profile* driver = active_->engine->driver();
+  std::string text = "driver " + (driver != nullptr ? driver->id : std::string("none")) + "; bus " +
+                     std::string(bus_->interface_name()) + " " + std::string(bus_->state());
+  if (text == last_status_) return;
+  last_status_ = text;
+  notifier_.status(text);
+}
+
+}  // namespace cabind::daemon

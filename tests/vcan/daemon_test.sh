@@ -1,0 +1,227 @@
+#!/usr/bin/env bash
+# The real cabind binary on a real vcan0, driven by can-utils, as a head unit runs it.
+#   daemon_test.sh CASE BUILD_DIR      (run inside tools/vcan-vm; ctest does that)
+# Each case prints what it measured and exits non-zero on the first failed check.
+set -euo pipefail
+case_name=$1
+build=$2
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cabind=$build/bin/cabind
+cabinctl=$build/bin/cabinctl
+work=$(mktemp -d /tmp/cabind-test.XXXXXX)
+cp -r "$root/config/demo" "$work/config"
+export CABIND_SOCKET=$work/cabind.sock
+pid=""
+
+fail() { echo "FAIL: $*" >&2; [ -f "$work/cabind.log" ] && sed 's/^/  cabind: /' "$work/cabind.log" >&2; exit 1; }
+cleanup() {
+  [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
+  pkill -f "notify-listener $work" 2>/dev/null || true
+  pkill candump 2>/dev/null || true
+  pkill cangen 2>/dev/null || true
+}
+trap cleanup EXIT
+
+# Listens on a notify socket the test owns, like systemd, one message per line.
+start_notify_listener() {
+  [ -S "$work/notify.sock" ] && return 0  # one listener serves every start of a case
+  /usr/bin/python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[2])
+while True:
+    print(s.recv(4096).decode().replace("\n", " "), flush=True)
+' notify-listener "$work/notify.sock" >"$work/notify.log" &
+  for _ in $(seq 50); do [ -S "$work/notify.sock" ] && return 0; sleep 0.05; done
+  fail "notify listener did not start"
+}
+
+start_cabind() {
+  local config=${1:-$work/config/vehicle.yaml}
+  start_notify_listener
+  NOTIFY_SOCKET=$work/notify.sock WATCHDOG_USEC=${WATCHDOG_USEC:-2000000} \
+    "$cabind" --config "$config" --control-socket "$CABIND_SOCKET" 2>"$work/cabind.log" &
+  pid=$!
+}
+
+wait_for() {  # wait_for SECONDS COMMAND...
+  local limit=$1; shift
+  local end=$((SECONDS + limit))
+  while [ $SECONDS -lt $end ]; do "$@" >/dev/null 2>&1 && return 0; sleep 0.05; done
+  return 1
+}
+
+wait_ready() { wait_for 20 grep -q "READY=1" "$work/notify.log" || fail "no READY=1 on the notify socket"; }
+
+# The car, parked and in P, mild outside (no cold-morning rule), cabin 20 °C, each
+# message at its DBC cycle time as the real ECUs send them (a signal is stale after
+# 10 cycles).
+send_parked_car() {
+  local bus=${1:-vcan0}
+  cangen "$bus" -I 150 -L 4 -D 00000000 -g 20 &   # BodyInfo: speed 0, gear P
+  cangen "$bus" -I 160 -L 3 -D 1EC800 -g 500 &    # Climate_Status: outside 15 °C, cabin 20 °C
+  cangen "$bus" -I 140 -L 1 -D 02 -g 100 &        # Ignition on
+  sleep 0.3
+}
+
+# decoded FILE MESSAGE SIGNAL: the values of a signal in a candump log, one per line.
+decoded() {
+  "$cabind" decode --dbc "$work/config/demo_body.dbc" "$1" |
+    /usr/bin/python3 -c '
+import json, sys
+for line in sys.stdin:
+    o = json.loads(line)
+    if o["message"] == sys.argv[1] and sys.argv[2] in o["signals"]:
+        print(o["signals"][sys.argv[2]])
+' "$2" "$3"
+}
+
+case_identification() {
+  start_cabind
+  wait_ready
+  candump -L vcan0,200:7F0,210:7F0,220:7F0 >"$work/out.log" &
+  sleep 0.3
+  send_parked_car
+  sleep 0.3
+  candump -L -n 1 vcan0,120:7FF >"$work/fob.log" &
+  sleep 0.2
+  cansend vcan0 120#03000000   # Alice's fob, id 3
+  wait_for 10 grep -q " 210#" "$work/out.log" || fail "no seat command after Alice's fob"
+  wait_for 10 grep -q " 200#" "$work/out.log" || fail "no HVAC request after Alice's fob"
+  sleep 0.3
+  setpoint=$(decoded "$work/out.log" HVAC_Request DriverSetpoint | head -n 1)
+  slot=$(decoded "$work/out.log" Seat_Command RecallSlot | head -n 1)
+  [ "$setpoint" = "21.5" ] || fail "driver setpoint $setpoint, expected Alice's 21.5"
+  [ "$slot" = "1.0" ] || [ "$slot" = "1" ] || fail "seat recall slot $slot, expected Alice's 1"
+  "$cabinctl" status | grep -q "driver.id: alice" || fail "cabinctl status does not show alice"
+  # Reaction time: kernel timestamps of the fob frame and of cabind's first command.
+  /usr/bin/python3 - "$work/fob.log" "$work/out.log" <<'PY'
+import sys
+t0 = float(open(sys.argv[1]).readline().split()[0].strip("()"))
+t1 = min(float(l.split()[0].strip("()")) for l in open(sys.argv[2]) if l.strip())
+print(f"reaction: fob frame -> first command frame {1e3 * (t1 - t0):.2f} ms (vcan in the VM)")
+PY
+  # Bob's seat-memory button (priority 30) takes over from Alice's fob.
+  cansend vcan0 121#02
+  wait_for 10 sh -c "\"$cabinctl\" status | grep -q 'driver.id: bob'" || fail "Bob's button did not select Bob"
+  echo "identification: alice (setpoint $setpoint, slot $slot), then bob"
+}
+
+case_reload() {
+  start_cabind
+  wait_ready
+  send_parked_car
+  # A broken configuration: SIGHUP keeps the old one running.
+  cp "$work/config/profiles/alice.yaml" "$work/alice.good"
+  sed -i 's/temperature: 21.5/temprature: 21.5/' "$work/config/profiles/alice.yaml"
+  kill -HUP "$pid"
+  wait_for 10 grep -q "reload of .* failed" "$work/cabind.log" || fail "broken reload not reported"
+  grep -q "temprature" "$work/cabind.log" || fail "the reload error does not name the bad key"
+  kill -0 "$pid" || fail "cabind died on a broken reload"
+  "$cabinctl" identify fob 3 | grep -q "driver.id: alice" || fail "old behaviour lost after broken reload"
+  # A good new configuration: Alice now likes 24 °C; applied without a restart.
+  sed 's/temperature: 21.5/temperature: 24/' "$work/alice.good" >"$work/config/profiles/alice.yaml"
+  candump -L vcan0,200:7FF >"$work/out.log" &
+  sleep 0.3
+  kill -HUP "$pid"
+  wait_for 10 grep -q "reloaded" "$work/cabind.log" || fail "good reload not applied"
+  "$cabinctl" status | grep -q "driver.id: alice" || fail "the active driver was not kept across reload"
+  "$cabinctl" identify fob 5 >/dev/null
+  "$cabinctl" identify fob 3 >/dev/null
+  wait_for 10 sh -c "grep -q ' 200#30' '$work/out.log'" || fail "new setpoint 24 °C (raw 0x30) not sent after reload"
+  echo "reload: broken config kept the old one; good config applied live (24 °C)"
+}
+
+case_stop() {
+  start_cabind
+  wait_ready
+  start=$(date +%s.%N)
+  kill -TERM "$pid"
+  status=0
+  wait "$pid" || status=$?
+  pid=""
+  elapsed=$(/usr/bin/python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.3f}')" "$start" "$(date +%s.%N)")
+  [ "$status" = 0 ] || fail "exit status $status after SIGTERM"
+  /usr/bin/python3 -c "import sys; sys.exit(0 if float(sys.argv[1]) < 2.0 else 1)" "$elapsed" ||
+    fail "SIGTERM took ${elapsed}s"
+  grep -q "STOPPING=1" "$work/notify.log" || fail "no STOPPING=1"
+  echo "SIGTERM: exit 0 after ${elapsed}s"
+  # kill -9 with a driver active, restart: nothing is replayed without new identity input.
+  start_cabind
+  wait_ready
+  send_parked_car
+  "$cabinctl" identify fob 3 >/dev/null
+  kill -9 "$pid"
+  wait "$pid" 2>/dev/null || true
+  candump -L vcan0,200:7F0,210:7F0,220:7F0 >"$work/after.log" &
+  sleep 0.3
+  : >"$work/notify.log"
+  start_cabind
+  wait_ready
+  sleep 1.5
+  [ ! -s "$work/after.log" ] || fail "frames sent after restart without identity input: $(cat "$work/after.log")"
+  echo "kill -9 and restart: no actuation replayed"
+}
+
+case_interface() {
+  # Missing at start: retried, READY only once the bus appears.
+  sed 's/interface: vcan0/interface: vcan5/' "$work/config/vehicle.yaml" >"$work/config/vcan5.yaml"
+  start_cabind "$work/config/vcan5.yaml"
+  wait_for 10 grep -q "waiting for CAN interface vcan5" "$work/notify.log" || fail "no STATUS while waiting for the bus"
+  grep -q "READY=1" "$work/notify.log" && fail "READY before the bus exists"
+  ip link add dev vcan5 type vcan && ip link set up vcan5
+  wait_ready
+  # Deleted and re-created while running: recovered.
+  ip link del vcan5
+  wait_for 10 grep -q "bus vcan5 is gone" "$work/cabind.log" || fail "interface loss not reported"
+  ip link add dev vcan5 type vcan && ip link set up vcan5
+  wait_for 10 grep -q "bus vcan5 is up" "$work/cabind.log" || fail "no recovery after re-creation"
+  candump -L vcan5,210:7FF >"$work/out.log" &
+  send_parked_car vcan5
+  cansend vcan5 120#03000000
+  wait_for 10 grep -q " 210#" "$work/out.log" || fail "no seat command after recovery"
+  echo "interface: waited for vcan5, recovered after delete/re-create"
+}
+
+case_control() {
+  start_cabind
+  wait_ready
+  send_parked_car
+  "$cabinctl" profiles | grep -q "id: carla" || fail "profiles list lacks carla"
+  "$cabinctl" profiles alice | grep -q "fields.climate.temperature: 21.5" || fail "profile alice details"
+  "$cabinctl" identify fob 5 | grep -q "driver.id: bob" || fail "identify fob 5"
+  "$cabinctl" identify fob 77 | grep -q "driver.guest: true" || fail "unknown fob did not select the guest"
+  "$cabinctl" set alice Vehicle.Cabin.HVAC.Station.Row1.Driver.Temperature 22.5 | grep -q "value: 22.5" || fail "set"
+  "$cabinctl" --json metrics | grep -q '"rx_frames"' || fail "metrics"
+  "$cabinctl" reload | grep -q "reloaded" || fail "reload"
+  # Malformed request: an error reply, and the same connection still answers.
+  /usr/bin/python3 - "$CABIND_SOCKET" <<'PY' || fail "malformed request handling"
+import json, socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.connect(sys.argv[1])
+f = s.makefile("rw")
+f.write("{not json\n"); f.flush()
+bad = json.loads(f.readline())
+assert bad["ok"] is False and "malformed" in bad["error"], bad
+f.write('{"command":"status"}\n'); f.flush()
+assert json.loads(f.readline())["ok"] is True
+PY
+  # An unauthorised peer (uid 65534) is refused even with the socket file open to all.
+  chmod 666 "$CABIND_SOCKET"
+  chmod 755 "$work"
+  if setpriv --reuid=65534 --regid=65534 --clear-groups "$cabinctl" status 2>"$work/denied.txt"; then
+    fail "uid 65534 was served"
+  fi
+  grep -q "permission denied" "$work/denied.txt" || fail "refusal not explained: $(cat "$work/denied.txt")"
+  echo "control: profiles, identify, set, metrics, reload, malformed request, unauthorised peer"
+}
+
+case_notify() {
+  WATCHDOG_USEC=200000 start_cabind
+  wait_ready
+  wait_for 10 sh -c "[ \$(grep -c WATCHDOG=1 '$work/notify.log') -ge 3 ]" || fail "fewer than 3 WATCHDOG=1 in time"
+  grep -q "STATUS=driver none; bus vcan0 up" "$work/notify.log" || fail "no STATUS with driver and bus"
+  echo "notify: READY=1, STATUS, $(grep -c WATCHDOG=1 "$work/notify.log") x WATCHDOG=1"
+}
+
+"case_$case_name"
