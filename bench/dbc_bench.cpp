@@ -8,7 +8,6 @@
 
 #include <algorithm>
 #include <array>
-#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -17,45 +16,13 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
-#include <new>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "alloc_counter.hpp"
 #include "cabind/dbc/codec.hpp"
 #include "cabind/dbc/parser.hpp"
-
-namespace {
-
-// Every allocation in the process is counted, so a decode loop can prove it makes none.
-std::atomic<std::size_t> allocations{0};
-
-}  // namespace
-
-// GCC pairs the replaced operator new with the free() in the replaced delete and warns; the
-// pair is matched by construction (both sides are malloc/free), so that warning is off here.
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-
-void* operator new(std::size_t size) {
-  allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
-  throw std::bad_alloc();
-}
-void* operator new[](std::size_t size) {
-  return operator new(size);
-}
-void operator delete(void* p) noexcept {
-  std::free(p);
-}
-void operator delete[](void* p) noexcept {
-  std::free(p);
-}
-void operator delete(void* p, std::size_t) noexcept {
-  std::free(p);
-}
-void operator delete[](void* p, std::size_t) noexcept {
-  std::free(p);
-}
 
 namespace {
 
@@ -139,10 +106,10 @@ void BM_DecodeFordAllMessages(benchmark::State& state) {
   const auto start = std::chrono::steady_clock::now();
   const double cpu_start = thread_cpu_ns();
   for (auto _ : state) {
-    const std::size_t before = allocations.load(std::memory_order_relaxed);
+    const std::size_t before = cabind::bench::allocation_count();
     benchmark::DoNotOptimize(decode_all(w, out));
     benchmark::ClobberMemory();
-    decode_allocations += allocations.load(std::memory_order_relaxed) - before;
+    decode_allocations += cabind::bench::allocation_count() - before;
   }
   const double ns =
       std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - start).count();

@@ -1,0 +1,47 @@
+// The replaced global allocation functions behind alloc_counter.hpp. Built as an object
+// library so that the linker always takes these definitions over the standard library's.
+
+#include "alloc_counter.hpp"
+
+#include <atomic>
+#include <cstdlib>
+#include <new>
+
+namespace {
+
+std::atomic<std::size_t> allocations{0};
+
+}  // namespace
+
+namespace cabind::bench {
+
+std::size_t allocation_count() noexcept {
+  return allocations.load(std::memory_order_relaxed);
+}
+
+}  // namespace cabind::bench
+
+// GCC pairs the replaced operator new with the free() in the replaced delete and warns; the
+// pair is matched by construction (both sides are malloc/free), so that warning is off here.
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+
+void* operator new(std::size_t size) {
+  allocations.fetch_add(1, std::memory_order_relaxed);
+  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
+  throw std::bad_alloc();
+}
+void* operator new[](std::size_t size) {
+  return operator new(size);
+}
+void operator delete(void* p) noexcept {
+  std::free(p);
+}
+void operator delete[](void* p) noexcept {
+  std::free(p);
+}
+void operator delete(void* p, std::size_t) noexcept {
+  std::free(p);
+}
+void operator delete[](void* p, std::size_t) noexcept {
+  std::free(p);
+}
