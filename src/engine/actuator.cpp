@@ -184,6 +184,17 @@ bool Actuator::cancel(std::size_t output, std::string_view reason, can::Timestam
   return true;
 }
 
+bool Actuator::feedback_shows_command(std::size_t output,
+                                      const rules::EvalContext& context) const noexcept {
+  const OutputSpec& spec = specs_[output];
+  const State& state = states_[output];
+  if (spec.feedback_slot == kNoFeedback || !state.has_command) return false;
+  const auto slot = static_cast<std::size_t>(spec.feedback_slot);
+  if (slot >= context.signals.value.size() || slot >= context.signals.validity.size()) return false;
+  return context.signals.validity[slot] == 0 &&
+         std::fabs(context.signals.value[slot] - state.command) <= spec.tolerance;
+}
+
 void Actuator::service(const rules::EvalContext& context, can::Timestamp now) noexcept {
   for (std::size_t o = 0; o < states_.size(); ++o) {
     State& state = states_[o];
@@ -198,6 +209,13 @@ void Actuator::service(const rules::EvalContext& context, can::Timestamp now) no
         if (now >= state.due) try_send(o, context, now);
         break;
       case Phase::awaiting:
+        // Feedback that already shows the commanded value (the ECU was there before, so
+        // its next frames do not change the signal) confirms as well as a change would.
+        if (feedback_shows_command(o, context)) {
+          state.phase = Phase::confirmed;
+          emit(AuditKind::confirmed, o, now, {}, state.attempts);
+          break;
+        }
         if (now < state.due) break;
         if (state.attempts >= specs_[o].max_attempts) {
           state.phase = Phase::failed;

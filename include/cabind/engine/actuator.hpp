@@ -113,6 +113,9 @@ class Actuator {
     std::chrono::nanoseconds cycle{0};
   };
 
+  // The output's feedback signal is valid now and equals the command.
+  [[nodiscard]] bool feedback_shows_command(std::size_t output,
+                                            const rules::EvalContext& context) const noexcept;
   bool interlock_holds(std::size_t output, const rules::EvalContext& context,
                        rules::Evaluation* result) const noexcept;
   void try_send(std::size_t output, const rules::EvalContext& context, can::Timestamp now) noexcept;
