@@ -97,6 +97,8 @@ json Service::metrics() const {
   }
   result["signals"] = {{"mapped", table.size()}, {"stale", stale}, {"invalid", invalid}};
   result["config"] = {{"reloads", reloads_}, {"reload_failures", reload_failures_}};
+  result["store"] = {{"durable", durable_ != nullptr},
+                     {"write_errors", durable_ != nullptr ? durable_->write_errors() : 0U}};
   if (control_) {
     const auto& s = control_->counters();
     result["control"] = {{"connections", s.connections},
@@ -171,7 +173,11 @@ void Service::add_control_commands() {
       const profile::Profile* p = profiles.find_by_id(request["id"].get<std::string>());
       if (p == nullptr)
         throw control::RequestError("no profile '" + request["id"].get<std::string>() + "'");
-      return profile_details(*p);
+      json details = profile_details(*p);
+      for (const auto& [output, value] : preferences_->preferences_of(p->id)) {
+        details["learned"][output] = value;
+      }
+      return details;
     }
     json list = json::array();
     for (const auto& p : profiles.profiles())
@@ -195,9 +201,17 @@ void Service::add_control_commands() {
       throw control::RequestError("set: " + std::to_string(value) + " is outside " + output +
                                   "'s range");
     }
-    preferences_.learn(profile_id, output, value);
+    preferences_->learn(profile_id, output, value);
+    // Acknowledge only what is durable.
+    if (durable_ != nullptr && !durable_->flush()) {
+      throw control::RequestError("set: could not write " + durable_->file().string() +
+                                  "; the value holds until cabind restarts");
+    }
     spdlog::info("control: preference {} {} = {}", profile_id, output, value);
-    return json{{"profile", profile_id}, {"output", output}, {"value", value}};
+    return json{{"profile", profile_id},
+                {"output", output},
+                {"value", value},
+                {"durable", durable_ != nullptr}};
   });
   control_->add_command("reload", [this](const json&) {
     if (!reload())

@@ -17,7 +17,7 @@
 namespace {
 
 constexpr const char* usage =
-    "usage: cabind --config FILE [--control-socket PATH]    run the daemon\n"
+    "usage: cabind --config FILE [--control-socket PATH] [--state-dir DIR]   run the daemon\n"
     "       cabind --check --config FILE                    validate a configuration\n"
     "       cabind --config FILE --replay LOG [--out OUT]   run the engine on a candump log\n"
     "       cabind decode --dbc FILE [LOG]                  candump log -> JSON lines\n"

@@ -11,6 +11,14 @@ namespace cabind::daemon {
 namespace {
 
 // systemd's RuntimeDirectory= (/run/cabind) when set, else a path in the working directory.
+// systemd's StateDirectory= (/var/lib/cabind) when set; else no durable store.
+std::filesystem::path default_state_dir() {
+  if (const char* state = std::getenv("STATE_DIRECTORY"); state != nullptr && *state) {
+    return state;
+  }
+  return {};
+}
+
 std::filesystem::path default_control_socket() {
   if (const char* runtime = std::getenv("RUNTIME_DIRECTORY"); runtime != nullptr && *runtime) {
     return std::filesystem::path(runtime) / "cabind.sock";
@@ -23,11 +31,14 @@ std::filesystem::path default_control_socket() {
 int run_daemon(std::span<const std::string> args) {
   ServiceOptions options;
   options.control_socket = default_control_socket();
+  options.state_dir = default_state_dir();
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& word = args[i];
     const bool has_value = i + 1 < args.size();
     if (word == "--config" && has_value) {
       options.config_file = args[++i];
+    } else if (word == "--state-dir" && has_value) {
+      options.state_dir = args[++i];
     } else if (word == "--control-socket" && has_value) {
       options.control_socket = args[++i];
     } else if (word == "--allow-uid" && has_value) {
@@ -40,7 +51,7 @@ int run_daemon(std::span<const std::string> args) {
     }
   }
   if (options.config_file.empty()) {
-    std::cerr << "usage: cabind --config FILE [--control-socket PATH]\n";
+    std::cerr << "usage: cabind --config FILE [--control-socket PATH] [--state-dir DIR]\n";
     return 2;
   }
   boost::asio::io_context io(1);
@@ -50,6 +61,9 @@ int run_daemon(std::span<const std::string> args) {
     service = std::make_unique<Service>(io, options, notifier);
   } catch (const ConfigError& e) {
     spdlog::error("cannot start: {} is not valid:\n{}", options.config_file.string(), e.what());
+    return 2;
+  } catch (const store::StoreError& e) {
+    spdlog::error("cannot start: {}", e.what());
     return 2;
   }
   try {

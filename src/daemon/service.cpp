@@ -45,6 +45,16 @@ Service::Service(boost::asio::io_context& io, ServiceOptions options, Notifier& 
       tick_timer_(io),
       bus_retry_timer_(io),
       signals_(io, SIGTERM, SIGINT, SIGHUP) {
+  if (options_.state_dir.empty()) {
+    preferences_ = std::make_unique<engine::MemoryPreferenceStore>();
+    spdlog::warn("no state directory: learned preferences are kept in memory only");
+  } else {
+    auto durable =
+        std::make_unique<store::SqlitePreferenceStore>(options_.state_dir / "preferences.sqlite");
+    durable_ = durable.get();
+    preferences_ = std::move(durable);
+    spdlog::info("learned preferences in {}", durable_->file().string());
+  }
   diag::Diagnostics diagnostics;
   active_ = load(diagnostics);
   if (!active_) throw ConfigError(diagnostics_text(diagnostics));
@@ -64,7 +74,7 @@ std::unique_ptr<Service::Generation> Service::load(diag::Diagnostics& diagnostic
   if (!bus_) bus_ = std::make_unique<BusSlot>(bus.interface);
   generation->codec = std::make_unique<dbc::Codec>(bus.database);
   generation->engine =
-      engine::Engine::build(generation->config, *bus_, *this, preferences_, diagnostics);
+      engine::Engine::build(generation->config, *bus_, *this, *preferences_, diagnostics);
   if (!generation->engine) return nullptr;
   return generation;
 }
@@ -253,6 +263,10 @@ void Service::shut_down() {
   bus_retry_timer_.cancel();
   if (control_) control_->stop();
   if (bus_->bus() != nullptr) bus_->bus()->stop();
+  // Everything learned is on disk before the process ends.
+  if (durable_ != nullptr && !durable_->flush()) {
+    spdlog::error("some learned preferences could not be written to {}", durable_->file().string());
+  }
   exit_code_ = 0;
   io_.stop();
 }

@@ -18,4 +18,11 @@ std::optional<double> MemoryPreferenceStore::preference(std::string_view profile
   return it->second;
 }
 
+std::vector<std::pair<std::string, double>> MemoryPreferenceStore::preferences_of(
+    std::string_view profile_id) const {
+  const auto driver = values_.find(profile_id);
+  if (driver == values_.end()) return {};
+  return {driver->second.begin(), driver->second.end()};
+}
+
 }  // namespace cabind::engine

@@ -10,6 +10,7 @@ cabind=$build/bin/cabind
 cabinctl=$build/bin/cabinctl
 work=$(mktemp -d /tmp/cabind-test.XXXXXX)
 cp -r "$root/config/demo" "$work/config"
+mkdir -p "$work/state"
 export CABIND_SOCKET=$work/cabind.sock
 pid=""
 
@@ -31,7 +32,7 @@ s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
 s.bind(sys.argv[2])
 while True:
     print(s.recv(4096).decode().replace("\n", " "), flush=True)
-' notify-listener "$work/notify.sock" >"$work/notify.log" &
+ ' notify-listener "$work/notify.sock" >>"$work/notify.log" &
   for _ in $(seq 50); do [ -S "$work/notify.sock" ] && return 0; sleep 0.05; done
   fail "notify listener did not start"
 }
@@ -39,8 +40,10 @@ while True:
 start_cabind() {
   local config=${1:-$work/config/vehicle.yaml}
   start_notify_listener
+  : >"$work/notify.log"  # only this start's notifications count
   NOTIFY_SOCKET=$work/notify.sock WATCHDOG_USEC=${WATCHDOG_USEC:-2000000} \
-    "$cabind" --config "$config" --control-socket "$CABIND_SOCKET" 2>"$work/cabind.log" &
+    "$cabind" --config "$config" --control-socket "$CABIND_SOCKET" --state-dir "$work/state" \
+    2>>"$work/cabind.log" &
   pid=$!
 }
 
@@ -151,16 +154,20 @@ case_stop() {
   wait_ready
   send_parked_car
   "$cabinctl" identify fob 3 >/dev/null
+  # An acknowledged preference is on disk before the reply: kill -9 cannot lose it.
+  "$cabinctl" set alice Vehicle.Cabin.HVAC.Station.Row1.Driver.Temperature 22.5 |
+    grep -q "durable: true" || fail "set was not acknowledged as durable"
   kill -9 "$pid"
   wait "$pid" 2>/dev/null || true
   candump -L vcan0,200:7F0,210:7F0,220:7F0 >"$work/after.log" &
   sleep 0.3
-  : >"$work/notify.log"
   start_cabind
   wait_ready
   sleep 1.5
   [ ! -s "$work/after.log" ] || fail "frames sent after restart without identity input: $(cat "$work/after.log")"
-  echo "kill -9 and restart: no actuation replayed"
+  "$cabinctl" profiles alice | grep -q "learned.Vehicle.Cabin.HVAC.Station.Row1.Driver.Temperature: 22.5" ||
+    fail "the acknowledged preference was lost across kill -9"
+  echo "kill -9 and restart: no actuation replayed, acknowledged preference kept"
 }
 
 case_interface() {

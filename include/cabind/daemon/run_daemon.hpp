@@ -1,6 +1,7 @@
 #pragma once
-// `cabind --config FILE [--control-socket PATH] [--allow-uid N] [--allow-gid N]`:
-// runs the daemon until SIGTERM/SIGINT.
+// `cabind --config FILE [--control-socket PATH] [--state-dir DIR] [--allow-uid N]
+// [--allow-gid N]`: runs the daemon until SIGTERM/SIGINT. Defaults come from systemd:
+// $RUNTIME_DIRECTORY/cabind.sock and $STATE_DIRECTORY/preferences.sqlite.
 
 #include <span>
 #include <string>

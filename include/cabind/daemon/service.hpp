@@ -27,12 +27,14 @@
 #include "cabind/engine/audit.hpp"
 #include "cabind/engine/engine.hpp"
 #include "cabind/engine/preference_store.hpp"
+#include "cabind/store/sqlite_preference_store.hpp"
 
 namespace cabind::daemon {
 
 struct ServiceOptions {
   std::filesystem::path config_file;
   std::filesystem::path control_socket;  // empty: no control socket
+  std::filesystem::path state_dir;       // learned preferences; empty: kept in memory only
   control::AccessPolicy access;
   std::chrono::milliseconds tick{10};  // engine clock: staleness, timers, retries
   std::chrono::milliseconds bus_retry_max{5000};
@@ -46,7 +48,8 @@ class ConfigError : public std::runtime_error {
 
 class Service final : public can::FrameSink, public engine::AuditSink {
  public:
-  // Loads the configuration and builds the engine; throws ConfigError.
+  // Opens the preference store, loads the configuration and builds the engine; throws
+  // ConfigError, or store::StoreError when the state directory cannot hold the store.
   Service(boost::asio::io_context& io, ServiceOptions options, Notifier& notifier);
   ~Service() override;
 
@@ -80,7 +83,8 @@ class Service final : public can::FrameSink, public engine::AuditSink {
   boost::asio::io_context& io_;
   ServiceOptions options_;
   Notifier& notifier_;
-  engine::MemoryPreferenceStore preferences_;
+  std::unique_ptr<engine::PreferenceStore> preferences_;
+  store::SqlitePreferenceStore* durable_ = nullptr;  // preferences_ when it is on disk
   std::unique_ptr<BusSlot> bus_;
   std::unique_ptr<Generation> active_;
   std::unique_ptr<control::Server> control_;

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace cabind::engine {
 
@@ -21,6 +22,9 @@ class PreferenceStore {
   virtual void learn(std::string_view profile_id, std::string_view output, double value) = 0;
   [[nodiscard]] virtual std::optional<double> preference(std::string_view profile_id,
                                                          std::string_view output) const = 0;
+  // Every learned output of a driver, by output name (control plane: allocates).
+  [[nodiscard]] virtual std::vector<std::pair<std::string, double>> preferences_of(
+      std::string_view profile_id) const = 0;
 };
 
 // Kept in memory only: lost on restart.
@@ -29,6 +33,8 @@ class MemoryPreferenceStore final : public PreferenceStore {
   void learn(std::string_view profile_id, std::string_view output, double value) override;
   [[nodiscard]] std::optional<double> preference(std::string_view profile_id,
                                                  std::string_view output) const override;
+  [[nodiscard]] std::vector<std::pair<std::string, double>> preferences_of(
+      std::string_view profile_id) const override;
 
  private:
   // profile id -> output -> value; transparent comparators keep lookups allocation-free.

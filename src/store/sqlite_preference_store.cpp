@@ -1,0 +1,145 @@
+#include "cabind/store/sqlite_preference_store.hpp"
+
+#include <sqlite3.h>
+
+namespace cabind::store {
+namespace {
+
+constexpr const char* schema =
+    "PRAGMA journal_mode=WAL;"
+    "PRAGMA synchronous=FULL;"
+    "CREATE TABLE IF NOT EXISTS preferences ("
+    "  profile TEXT NOT NULL,"
+    "  output TEXT NOT NULL,"
+    "  value REAL NOT NULL,"
+    "  updated_at INTEGER NOT NULL DEFAULT (strftime('%s','now')),"
+    "  PRIMARY KEY (profile, output));";
+
+// A prepared statement, finalized on scope exit.
+class Statement {
+ public:
+  Statement(sqlite3* db, const char* sql) { ::sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr); }
+  ~Statement() { ::sqlite3_finalize(stmt_); }
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+  [[nodiscard]] sqlite3_stmt* get() const noexcept { return stmt_; }
+
+ private:
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+}  // namespace
+
+SqlitePreferenceStore::SqlitePreferenceStore(const std::filesystem::path& file) : file_(file) {
+  auto fail = [this](const std::string& what) {
+    std::string message = "preference store " + file_.string() + ": " + what;
+    if (db_ != nullptr) message += ": " + std::string(::sqlite3_errmsg(db_));
+    ::sqlite3_close(db_);
+    db_ = nullptr;
+    throw StoreError(message);
+  };
+  if (::sqlite3_open_v2(file_.c_str(), &db_,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+                        nullptr) != SQLITE_OK) {
+    fail("cannot open or create the database");
+  }
+  ::sqlite3_busy_timeout(db_, 2000);
+  if (::sqlite3_exec(db_, schema, nullptr, nullptr, nullptr) != SQLITE_OK) {
+    fail("cannot set up the preferences table");
+  }
+  {
+    Statement select(db_, "SELECT profile, output, value FROM preferences");
+    if (select.get() == nullptr) fail("cannot read the preferences table");
+    int step = SQLITE_ROW;
+    while ((step = ::sqlite3_step(select.get())) == SQLITE_ROW) {
+      const auto* profile = ::sqlite3_column_text(select.get(), 0);
+      const auto* output = ::sqlite3_column_text(select.get(), 1);
+      cache_.learn(reinterpret_cast<const char*>(profile), reinterpret_cast<const char*>(output),
+                   ::sqlite3_column_double(select.get(), 2));
+    }
+    if (step != SQLITE_DONE) fail("cannot read the preferences table");
+  }
+  writer_ = std::thread([this] { write_loop(); });
+}
+
+SqlitePreferenceStore::~SqlitePreferenceStore() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_one();
+  writer_.join();
+  ::sqlite3_close(db_);
+}
+
+void SqlitePreferenceStore::learn(std::string_view profile_id, std::string_view output,
+                                  double value) {
+  cache_.learn(profile_id, output, value);
+  {
+    std::lock_guard lock(mutex_);
+    queue_.push_back({std::string(profile_id), std::string(output), value});
+    ++queued_;
+  }
+  wake_.notify_one();
+}
+
+std::optional<double> SqlitePreferenceStore::preference(std::string_view profile_id,
+                                                        std::string_view output) const {
+  return cache_.preference(profile_id, output);
+}
+
+std::vector<std::pair<std::string, double>> SqlitePreferenceStore::preferences_of(
+    std::string_view profile_id) const {
+  return cache_.preferences_of(profile_id);
+}
+
+bool SqlitePreferenceStore::flush() {
+  std::unique_lock lock(mutex_);
+  const std::uint64_t target = queued_;
+  const std::uint64_t errors_before = write_errors_;
+  drained_.wait(lock, [&] { return committed_ >= target; });
+  return write_errors_ == errors_before;
+}
+
+std::uint64_t SqlitePreferenceStore::write_errors() const {
+  std::lock_guard lock(mutex_);
+  return write_errors_;
+}
+
+void SqlitePreferenceStore::write_loop() {
+  Statement upsert(db_,
+                   "INSERT INTO preferences (profile, output, value) VALUES (?1, ?2, ?3) "
+                   "ON CONFLICT (profile, output) DO UPDATE SET value = excluded.value, "
+                   "updated_at = strftime('%s','now')");
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+    if (queue_.empty() && stopping_) return;
+    // Commit everything queued so far in one transaction.
+    std::deque<Row> batch;
+    batch.swap(queue_);
+    lock.unlock();
+    bool ok = upsert.get() != nullptr &&
+              ::sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) == SQLITE_OK;
+    for (const Row& row : batch) {
+      if (!ok) break;
+      ::sqlite3_reset(upsert.get());
+      ::sqlite3_bind_text(upsert.get(), 1, row.profile.data(), static_cast<int>(row.profile.size()),
+                          SQLITE_TRANSIENT);
+      ::sqlite3_bind_text(upsert.get(), 2, row.output.data(), static_cast<int>(row.output.size()),
+                          SQLITE_TRANSIENT);
+      ::sqlite3_bind_double(upsert.get(), 3, row.value);
+      ok = ::sqlite3_step(upsert.get()) == SQLITE_DONE;
+    }
+    if (ok) {
+      ok = ::sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) == SQLITE_OK;
+    }
+    if (!ok) ::sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    lock.lock();
+    if (!ok) write_errors_ += batch.size();
+    committed_ += batch.size();
+    drained_.notify_all();
+  }
+}
+
+}  // namespace cabind::store

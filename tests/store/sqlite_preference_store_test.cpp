@@ -1,0 +1,85 @@
+#include "cabind/store/sqlite_preference_store.hpp"
+
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+namespace cabind::store {
+namespace {
+
+class SqlitePreferenceStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::path(::testing::TempDir()) /
+           ("cabind-store-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  std::filesystem::path db() const { return dir_ / "preferences.sqlite"; }
+
+  std::filesystem::path dir_;
+};
+
+TEST_F(SqlitePreferenceStoreTest, LearnedValuesSurviveReopening) {
+  {
+    SqlitePreferenceStore store(db());
+    store.learn("alice", "Vehicle.Cabin.HVAC.Station.Row1.Driver.Temperature", 22.5);
+    store.learn("alice", "Vehicle.Cabin.HVAC.Station.Row1.Driver.Temperature", 23.0);
+    store.learn("bob", "Vehicle.Cabin.HVAC.Station.Row1.Driver.FanSpeed", 4);
+    EXPECT_TRUE(store.flush());
+  }
+  SqlitePreferenceStore reopened(db());
+  EXPECT_EQ(reopened.preference("alice", "Vehicle.Cabin.HVAC.Station.Row1.Driver.Temperature"),
+            23.0);
+  EXPECT_EQ(reopened.preference("bob", "Vehicle.Cabin.HVAC.Station.Row1.Driver.FanSpeed"), 4.0);
+  EXPECT_FALSE(reopened.preference("carla", "Vehicle.Cabin.HVAC.Station.Row1.Driver.FanSpeed"));
+  EXPECT_EQ(reopened.preferences_of("alice").size(), 1U);
+}
+
+TEST_F(SqlitePreferenceStoreTest, AFlushedValueSurvivesAProcessKilledWithoutCleanup) {
+  const pid_t child = ::fork();
+  if (child == 0) {
+    SqlitePreferenceStore store(db());
+    store.learn("alice", "fan", 5);
+    _exit(store.flush() ? 0 : 1);  // no destructor, like kill -9 after the acknowledgement
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status));
+  ASSERT_EQ(WEXITSTATUS(status), 0);
+  SqlitePreferenceStore reopened(db());
+  EXPECT_EQ(reopened.preference("alice", "fan"), 5.0);
+}
+
+TEST_F(SqlitePreferenceStoreTest, ValuesAreReadableAtOnceBeforeTheyAreCommitted) {
+  SqlitePreferenceStore store(db());
+  store.learn("alice", "fan", 2);
+  EXPECT_EQ(store.preference("alice", "fan"), 2.0);
+}
+
+TEST_F(SqlitePreferenceStoreTest, AnUnusableFileIsAClearError) {
+  std::filesystem::create_directories(db());  // a directory where the database should be
+  try {
+    SqlitePreferenceStore store(db());
+    FAIL() << "opened a directory as a database";
+  } catch (const StoreError& e) {
+    EXPECT_NE(std::string(e.what()).find("preference store " + db().string()), std::string::npos)
+        << e.what();
+  }
+}
+
+TEST_F(SqlitePreferenceStoreTest, ACorruptFileIsAClearError) {
+  {
+    std::FILE* f = std::fopen(db().c_str(), "wb");
+    std::fputs("this is not a database, it is a text file long enough to be read as a header", f);
+    std::fclose(f);
+  }
+  EXPECT_THROW(SqlitePreferenceStore store(db()), StoreError);
+}
+
+}  // namespace
+}  // namespace cabind::store
