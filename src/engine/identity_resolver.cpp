@@ -67,7 +67,12 @@ const profile::Profile* IdentityResolver::lookup(const IdentityClaim& claim) con
 }
 
 std::optional<DriverChange> IdentityResolver::select(const IdentityClaim& claim) noexcept {
-  if (driver_ != nullptr) {
+  // Priorities compare with the claim that selected the driver only while its source
+  // still presents it: once that button is released or that fob has gone, the next claim
+  // of any source selects (the next morning, Alice's fob after Bob's button press).
+  const bool current_claim_present =
+      driver_source_ < pending_.size() && pending_[driver_source_].code != 0;
+  if (driver_ != nullptr && current_claim_present) {
     if (claim.priority < driver_priority_) return std::nullopt;
     if (claim.priority == driver_priority_ &&
         identity_.tie_break == config::TieBreak::keep_current) {
@@ -79,6 +84,7 @@ std::optional<DriverChange> IdentityResolver::select(const IdentityClaim& claim)
       found != nullptr ? ChangeReason::recognised : ChangeReason::unknown_identifier;
   if (found == nullptr) found = profiles_.guest();
   driver_priority_ = claim.priority;
+  driver_source_ = claim.source;
   if (found == driver_) return std::nullopt;
   DriverChange change{found, driver_, claim, reason};
   driver_ = found;

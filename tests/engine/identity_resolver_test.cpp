@@ -115,3 +115,26 @@ TEST_F(IdentityResolverTest, TheSameDriverAgainIsNoChange) {
 
 }  // namespace
 }  // namespace cabind::engine
+
+namespace cabind::engine {
+namespace {
+
+TEST_F(IdentityResolverTest, ALowerPriorityClaimSelectsOnceTheHigherSourceHasCleared) {
+  IdentityResolver resolver(identity_, directory_);
+  ASSERT_TRUE(resolver.observe(kButton, 2, milliseconds(0)));  // Bob presses his button
+  // While the button is held, Alice's fob cannot take over.
+  resolver.observe(kFob, 3, milliseconds(100));
+  EXPECT_FALSE(resolver.poll(milliseconds(400)));
+  EXPECT_EQ(resolver.driver()->id, "bob");
+  // Button released, Alice's fob leaves and comes back (the next morning): Alice.
+  resolver.observe(kButton, 0, milliseconds(500));
+  resolver.observe(kFob, 0, milliseconds(600));
+  resolver.observe(kFob, 3, milliseconds(10'000));
+  const auto change = resolver.poll(milliseconds(10'200));
+  ASSERT_TRUE(change);
+  EXPECT_EQ(change->driver->id, "alice");
+  EXPECT_EQ(change->previous->id, "bob");
+}
+
+}  // namespace
+}  // namespace cabind::engine

@@ -9,10 +9,12 @@
 //   claim is trusted; authenticated identity (SecOC-style MAC + freshness) plugs in there.
 // - A claim selects the profile that lists the identifier, or the guest profile when none
 //   does (reason unknown_identifier).
-// - Priority: a claim from a source of higher priority than the one that selected the
-//   current driver replaces it (a seat-memory button, 30, beats a key fob, 10); a lower
-//   one never does. Equal priority (e.g. two fobs): TieBreak::most_recent lets the later
-//   claim win, TieBreak::keep_current keeps the driver already selected.
+// - Priority: while the source that selected the current driver still presents its
+//   identifier, a claim of higher priority replaces it (a seat-memory button, 30, beats a
+//   key fob, 10) and a lower one does not; once that source has cleared (button released,
+//   fob gone), the next claim of any priority selects. Equal priority (e.g. two fobs):
+//   TieBreak::most_recent lets the later claim win, TieBreak::keep_current keeps the driver already
+//   selected.
 // - A change of driver is returned as a DriverChange with its reason; a claim that selects
 //   the driver already active returns nothing.
 //
@@ -71,6 +73,7 @@ class IdentityResolver {
   void restore(const profile::Profile* driver) noexcept {
     driver_ = driver;
     driver_priority_ = 0;
+    driver_source_ = no_source;
   }
   [[nodiscard]] std::size_t source_count() const noexcept { return pending_.size(); }
 
@@ -87,8 +90,10 @@ class IdentityResolver {
   const config::Identity& identity_;
   const profile::ProfileDirectory& profiles_;
   std::vector<Pending> pending_;
+  static constexpr std::size_t no_source = static_cast<std::size_t>(-1);
   const profile::Profile* driver_ = nullptr;
   int driver_priority_ = 0;
+  std::size_t driver_source_ = no_source;  // the source whose claim selected driver_
 };
 
 }  // namespace cabind::engine
