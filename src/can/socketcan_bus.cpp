@@ -248,7 +248,10 @@ void SocketCanBus::receive_batch(std::size_t& received, int& error) {
       ++counters_.rx_malformed;
       continue;
     }
-    if (frame->is_error()) ++counters_.rx_error_frames;
+    if (frame->is_error()) {
+      ++counters_.rx_error_frames;
+      if ((frame->id() & CAN_ERR_BUSOFF) != 0) ++counters_.bus_off;
+    }
     rx.frames[good++] = *frame;
   }
   received = static_cast<std::size_t>(count);

@@ -73,6 +73,7 @@ json Service::metrics() const {
   result["bus"] = {{"rx_frames", c.rx_frames},
                    {"rx_batches", c.rx_batches},
                    {"rx_error_frames", c.rx_error_frames},
+                   {"bus_off", c.bus_off},
                    {"rx_malformed", c.rx_malformed},
                    {"rx_queue_dropped", c.rx_queue_dropped},
                    {"tx_frames", c.tx_frames},

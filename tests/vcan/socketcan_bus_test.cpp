@@ -142,6 +142,24 @@ TEST(SocketCanBus, TenThousandFrameCanplayerReplayArrivesCompleteAndInOrder) {
               static_cast<double>(count) / static_cast<double>(bus.counters().rx_batches));
 }
 
+TEST(SocketCanBus, ErrorFramesAndBusOffAreCountedNotDecoded) {
+  boost::asio::io_context io;
+  SocketCanBus bus(io, "vcan0");
+  const std::array<Filter, 1> filters{Filter::exact(0x100, false)};
+  bus.set_filters(filters);  // error frames pass the separate error mask, not these filters
+  CollectingSink sink;
+  bus.set_sink(&sink);
+  bus.start();
+  // A controller problem (class 0x04) and a bus-off (class 0x40), as a CAN driver reports them.
+  ASSERT_EQ(shell("cansend vcan0 20000004#0000000000000000 && "
+                  "cansend vcan0 20000040#0000000000000000"),
+            0);
+  ASSERT_TRUE(run_until(io, [&] { return sink.received.size() >= 2; }));
+  EXPECT_TRUE(sink.received[0].is_error());
+  EXPECT_EQ(bus.counters().rx_error_frames, 2U);
+  EXPECT_EQ(bus.counters().bus_off, 1U);
+}
+
 TEST(SocketCanBus, MissingInterfaceIsNamedInTheError) {
   boost::asio::io_context io;
   try {

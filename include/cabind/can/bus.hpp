@@ -34,6 +34,7 @@ struct BusCounters {
   std::uint64_t rx_frames = 0;         // frames delivered to the sink
   std::uint64_t rx_batches = 0;        // sink calls
   std::uint64_t rx_error_frames = 0;   // error frames among rx_frames
+  std::uint64_t bus_off = 0;           // error frames reporting bus-off (CAN_ERR_BUSOFF)
   std::uint64_t rx_malformed = 0;      // short or oversized reads, dropped
   std::uint64_t rx_filtered = 0;       // dropped by a filter outside the kernel (MemoryBus)
   std::uint64_t rx_queue_dropped = 0;  // the kernel's SO_RXQ_OVFL count: receive queue overflow
