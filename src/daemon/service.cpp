@@ -16,6 +16,7 @@ using nlohmann::json;
 namespace {
 
 constexpr std::size_t recent_audit_lines = 200;
+constexpr std::uint32_t max_decision_logs_per_second = 50;
 
 can::Timestamp wall_clock_now() {
   // Frames carry the kernel's CLOCK_REALTIME receive time; the engine clock must match.
@@ -169,8 +170,24 @@ void Service::record(const engine::AuditEvent& event) noexcept {
     const auto kind = static_cast<std::size_t>(event.kind);
     if (kind < audit_counts_.size()) ++audit_counts_[kind];
     std::string line = engine::format_audit(event);
-    // Decisions are rare (a few per drive), unlike frames: they are worth the info log.
-    spdlog::info("{}", line);
+    // Decisions are rare in a car (a few per drive) and worth the info log; a junk flood
+    // on an identity signal could make one per frame, so the log is rate-limited.
+    const auto now = std::chrono::steady_clock::now();
+    if (now - log_window_start_ >= std::chrono::seconds(1)) {
+      if (log_suppressed_ > 0) {
+        spdlog::warn("{} decisions not logged in the last second (log rate limit)",
+                     log_suppressed_);
+      }
+      log_window_start_ = now;
+      log_lines_in_window_ = 0;
+      log_suppressed_ = 0;
+    }
+    if (log_lines_in_window_ < max_decision_logs_per_second) {
+      ++log_lines_in_window_;
+      spdlog::info("{}", line);
+    } else {
+      ++log_suppressed_;
+    }
     if (control_) {
       json published{{"kind", engine::to_string(event.kind)},
                      {"time", std::chrono::duration<double>(event.time).count()},

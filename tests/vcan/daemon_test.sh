@@ -231,4 +231,24 @@ case_notify() {
   echo "notify: READY=1, STATUS, $(grep -c WATCHDOG=1 "$work/notify.log") x WATCHDOG=1"
 }
 
+case_flood() {
+  start_cabind
+  wait_ready
+  # 20,000 junk frames as fast as cangen can send: random ids, lengths and data, and
+  # random payloads of short length on the mapped ids themselves.
+  cangen vcan0 -g 0 -I r -L r -D r -n 10000
+  for id in 120 121 150 160 201 211; do cangen vcan0 -g 0 -I $id -L r -D r -n 1700; done
+  kill -0 "$pid" || fail "cabind died in the flood"
+  rx=$("$cabinctl" --json metrics | /usr/bin/python3 -c 'import json,sys; m=json.load(sys.stdin)["bus"]; print(m["rx_frames"], m["rx_queue_dropped"])')
+  echo "flood: cabind received ${rx% *} frames of the mapped ids (kernel queue drops: ${rx#* })"
+  # Still serving: a real identification afterwards selects Alice.
+  send_parked_car
+  cansend vcan0 121#00   # the junk may have left a seat-memory button "pressed"
+  cansend vcan0 120#00000000
+  sleep 0.5
+  cansend vcan0 120#03000000
+  wait_for 10 sh -c "\"$cabinctl\" status | grep -q 'driver.id: alice'" || fail "alice not identified after the flood"
+  echo "flood: still identifying after the junk"
+}
+
 "case_$case_name"

@@ -96,6 +96,9 @@ class Service final : public can::FrameSink, public engine::AuditSink {
   std::chrono::steady_clock::time_point next_local_time_{};
   std::chrono::steady_clock::time_point started_{};
   std::deque<std::string> recent_audit_;
+  std::chrono::steady_clock::time_point log_window_start_{};
+  std::uint32_t log_lines_in_window_ = 0;
+  std::uint64_t log_suppressed_ = 0;
   std::array<std::uint64_t, 16> audit_counts_{};
   std::uint64_t reloads_ = 0;
   std::uint64_t reload_failures_ = 0;
