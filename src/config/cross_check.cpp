@@ -60,11 +60,86 @@ std::string number_text(double value) {
   return text;
 }
 
+// The signal `name` of `message` for an integrity check, or nullptr after reporting why not.
+const dbc::Signal* integrity_signal(const dbc::Message& message, const std::string& name,
+                                    const diag::Location& where, diag::Diagnostics& diagnostics) {
+  const dbc::Signal* signal = message.find_signal(name);
+  if (signal == nullptr) {
+    std::vector<std::string_view> known;
+    for (const auto& candidate : message.signals)
+      known.emplace_back(candidate.name);
+    diagnostics.error(where, "message '" + message.name + "' has no signal '" + name + "'" +
+                                 suggestion(name, known));
+    return nullptr;
+  }
+  if (signal->mux_role == dbc::MuxRole::multiplexed ||
+      signal->mux_role == dbc::MuxRole::multiplexed_multiplexor) {
+    diagnostics.error(where, "signal '" + name +
+                                 "' is multiplexed: an integrity signal must be in "
+                                 "every frame of " +
+                                 message.name);
+    return nullptr;
+  }
+  return signal;
+}
+
+void check_integrity(const Config& config, const MessageIntegrity& check,
+                     diag::Diagnostics& diagnostics) {
+  const Bus* bus = config.find_bus(check.bus);
+  if (bus == nullptr) {
+    diagnostics.error(check.where, "unknown bus '" + check.bus + "'");
+    return;
+  }
+  const dbc::Message* message = bus->database.find_message(check.message);
+  if (message == nullptr) {
+    std::vector<std::string_view> known;
+    for (const auto& candidate : bus->database.messages)
+      known.emplace_back(candidate.name);
+    diagnostics.error(check.where, "message '" + check.message + "' is not in " + bus->dbc_path +
+                                       suggestion(check.message, known));
+    return;
+  }
+  if (!check.counter.empty()) {
+    if (const auto* counter =
+            integrity_signal(*message, check.counter, check.counter_where, diagnostics)) {
+      if (counter->length > 8 || counter->is_float() || counter->is_signed()) {
+        diagnostics.error(check.counter_where, "counter '" + check.counter +
+                                                   "' must be an unsigned integer of at most 8 "
+                                                   "bits (it is " +
+                                                   std::to_string(counter->length) + " bits)");
+      } else if (check.max_counter_skips + 2U > (1U << counter->length)) {
+        diagnostics.error(check.max_counter_skips_where,
+                          "max_counter_skips " + std::to_string(check.max_counter_skips) +
+                              " leaves no counter value to detect with the " +
+                              std::to_string(counter->length) + "-bit counter '" + check.counter +
+                              "' (at most " + std::to_string((1U << counter->length) - 2U) + ")");
+      }
+    }
+  }
+  if (!check.checksum_signal.empty()) {
+    if (const auto* checksum =
+            integrity_signal(*message, check.checksum_signal, check.checksum_where, diagnostics)) {
+      const unsigned lsb = checksum->byte_order == dbc::ByteOrder::little_endian ? 0U : 7U;
+      if (checksum->length != 8 || checksum->start_bit % 8U != lsb) {
+        diagnostics.error(check.checksum_where,
+                          "checksum '" + check.checksum_signal +
+                              "' must be one whole byte (8 bits at a start bit that is a "
+                              "multiple of 8); it is " +
+                              std::to_string(checksum->length) + " bits at start bit " +
+                              std::to_string(checksum->start_bit));
+      }
+    }
+  }
+}
+
 }  // namespace
 
 void check_dbc_references(Config& config, diag::Diagnostics& diagnostics) {
   for (const auto& mapping : config.signals) {
     resolve(config, mapping.source, diagnostics, nullptr);
+  }
+  for (const auto& check : config.integrity) {
+    check_integrity(config, check, diagnostics);
   }
   for (auto& output : config.outputs) {
     const dbc::Message* message = nullptr;

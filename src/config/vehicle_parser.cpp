@@ -32,7 +32,7 @@ class VehicleParser {
     config.file = read_.document().file();
     const auto top = read_.fields(read_.document().root(),
                                   {"bus", "dbc", "signals", "outputs", "interlocks", "identity",
-                                   "stale_factor", "profiles", "rules"},
+                                   "stale_factor", "integrity", "profiles", "rules"},
                                   "the vehicle file");
     if (!top) return std::nullopt;
     Bus bus;
@@ -48,6 +48,7 @@ class VehicleParser {
     if (const auto* node = top->get("interlocks")) interlocks(*node, config);
     if (const auto* node = top->get("outputs")) outputs(*node, config);
     if (const auto* node = top->get("identity")) identity(*node, config);
+    if (const auto* node = top->get("integrity")) integrity(*node, config);
     if (const auto* node = top->get("stale_factor")) {
       if (const auto value = read_.integer(*node, 2, 1000)) {
         config.stale_factor = static_cast<std::uint32_t>(*value);
@@ -276,6 +277,114 @@ class VehicleParser {
       }
       if (ok) config.identity.sources.push_back(std::move(result));
     }
+  }
+
+  // integrity: { Message: { counter: Sig, checksum: { signal: Sig, algorithm: A }, ... } }
+  void integrity(const YamlNode& node, Config& config) {
+    if (!read_.is_mapping(node, "integrity")) return;
+    for (std::size_t i = 0; i + 1 < node.children.size(); i += 2) {
+      const YamlNode& key = *node.children[i];
+      const auto message = message_ref(key, config);
+      if (!message) continue;
+      const std::string what = "integrity." + message->message;
+      const YamlNode& body = *node.children[i + 1];
+      const auto map =
+          read_.fields(body, {"counter", "checksum", "max_counter_skips", "recovery_frames"}, what);
+      if (!map) continue;
+      MessageIntegrity check = *message;
+      bool ok = true;
+      if (const auto* counter = map->get("counter")) {
+        auto name = dbc_name(*counter);
+        ok = ok && name.has_value();
+        check.counter_where = read_.at(*counter);
+        if (name) check.counter = std::move(*name);
+      }
+      if (const auto* checksum = map->get("checksum")) {
+        ok = parse_checksum(*checksum, what, check) && ok;
+      }
+      if (const auto* skips = map->get("max_counter_skips")) {
+        const auto value = read_.integer(*skips, 0, 254);
+        ok = ok && value.has_value();
+        check.max_counter_skips_where = read_.at(*skips);
+        check.max_counter_skips = static_cast<std::uint8_t>(value.value_or(0));
+      }
+      if (const auto* recovery = map->get("recovery_frames")) {
+        const auto value = read_.integer(*recovery, 1, 255);
+        ok = ok && value.has_value();
+        check.recovery_frames = static_cast<std::uint8_t>(value.value_or(2));
+      }
+      if (ok && check.counter.empty() && check.checksum_signal.empty()) {
+        read_.error(key, what + " checks nothing: give a counter, a checksum or both");
+        ok = false;
+      }
+      if (ok && check.counter == check.checksum_signal) {
+        read_.error(body, what + ": '" + check.counter + "' cannot be both counter and checksum");
+        ok = false;
+      }
+      if (ok) config.integrity.push_back(std::move(check));
+    }
+  }
+
+  // "Message" or "bus:Message", on a configured bus.
+  std::optional<MessageIntegrity> message_ref(const YamlNode& node, const Config& config) {
+    const auto text = read_.string(node);
+    if (!text) return std::nullopt;
+    MessageIntegrity result;
+    result.where = read_.at(node);
+    result.bus = config.buses.front().name;
+    std::string_view message = *text;
+    if (const auto colon = message.find(':'); colon != std::string_view::npos) {
+      result.bus = std::string(message.substr(0, colon));
+      message.remove_prefix(colon + 1);
+    }
+    if (!is_dbc_identifier(message) || !is_dbc_identifier(result.bus)) {
+      read_.error(node,
+                  "expected a DBC message as Message (or bus:Message), found \"" + *text + "\"");
+      return std::nullopt;
+    }
+    if (result.bus != config.buses.front().name) {
+      read_.error(
+          node, "unknown bus '" + result.bus + "' (configured: " + config.buses.front().name + ")");
+      return std::nullopt;
+    }
+    result.message = std::string(message);
+    return result;
+  }
+
+  std::optional<std::string> dbc_name(const YamlNode& node) {
+    auto text = read_.string(node);
+    if (text && !is_dbc_identifier(*text)) {
+      read_.error(node, "expected a DBC signal name, found \"" + *text + "\"");
+      return std::nullopt;
+    }
+    return text;
+  }
+
+  bool parse_checksum(const YamlNode& node, const std::string& what, MessageIntegrity& check) {
+    const std::string where = what + ".checksum";
+    const auto map = read_.fields(node, {"signal", "algorithm"}, where);
+    if (!map) return false;
+    bool ok = true;
+    if (const auto* signal = read_.required(*map, "signal", where)) {
+      auto name = dbc_name(*signal);
+      ok = name.has_value();
+      check.checksum_where = read_.at(*signal);
+      if (name) check.checksum_signal = std::move(*name);
+    } else {
+      ok = false;
+    }
+    if (const auto* algorithm = read_.required(*map, "algorithm", where)) {
+      const auto text = read_.choice(*algorithm, {"xor8", "sum8", "crc8_sae_j1850"});
+      ok = ok && text.has_value();
+      if (text) {
+        check.checksum_algorithm = *text == "xor8"   ? ChecksumAlgorithm::xor8
+                                   : *text == "sum8" ? ChecksumAlgorithm::sum8
+                                                     : ChecksumAlgorithm::crc8_sae_j1850;
+      }
+    } else {
+      ok = false;
+    }
+    return ok;
   }
 
   YamlReader read_;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <variant>
@@ -332,7 +333,44 @@ std::unique_ptr<Engine> Engine::build(const config::Config& config, can::Bus& bu
   impl.profile_validity.assign(impl.profile_paths.size(), signal::kMissing);
   impl.pending.assign(config.outputs.size(), PendingSet{});
 
-  engine->router_ = std::make_unique<signal::FrameRouter>(*engine->codec_, bindings);
+  std::vector<signal::IntegritySpec> integrity;
+  for (const config::MessageIntegrity& check : config.integrity) {
+    // The loader has checked every name against the DBC; only the default bus is routed.
+    const auto message = engine->codec_->find_message(check.message);
+    if (check.bus != bus_config.name || !message) {
+      diagnostics.error(check.where, "integrity: message '" + check.message +
+                                         "' is not on the default bus '" + bus_config.name + "'");
+      continue;
+    }
+    signal::IntegritySpec spec;
+    spec.message = *message;
+    if (!check.counter.empty())
+      spec.counter = engine->codec_->find_signal(check.message, check.counter);
+    if (!check.checksum_signal.empty()) {
+      spec.checksum = engine->codec_->find_signal(check.message, check.checksum_signal);
+    }
+    switch (check.checksum_algorithm) {
+      case config::ChecksumAlgorithm::xor8:
+        spec.algorithm = signal::ChecksumAlgorithm::xor8;
+        break;
+      case config::ChecksumAlgorithm::sum8:
+        spec.algorithm = signal::ChecksumAlgorithm::sum8;
+        break;
+      case config::ChecksumAlgorithm::crc8_sae_j1850:
+        spec.algorithm = signal::ChecksumAlgorithm::crc8_sae_j1850;
+        break;
+    }
+    spec.max_counter_skips = check.max_counter_skips;
+    spec.recovery_frames = check.recovery_frames;
+    integrity.push_back(spec);
+  }
+  if (diagnostics.has_errors()) return nullptr;
+  try {
+    engine->router_ = std::make_unique<signal::FrameRouter>(*engine->codec_, bindings, integrity);
+  } catch (const std::invalid_argument& error) {
+    diagnostics.error({config.file, 0, 0}, error.what());
+    return nullptr;
+  }
   engine->identity_ = std::make_unique<IdentityResolver>(config.identity, config.profiles);
   engine->actuator_ = std::make_unique<Actuator>(*engine->codec_, bus, audit, std::move(specs),
                                                  engine->interlocks_);

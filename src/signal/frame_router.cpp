@@ -1,13 +1,27 @@
 #include "cabind/signal/frame_router.hpp"
 
 #include <algorithm>
+#include <stdexcept>
+#include <string>
 
 namespace cabind::signal {
 
-FrameRouter::FrameRouter(const dbc::Codec& codec, std::span<const Binding> bindings)
+FrameRouter::FrameRouter(const dbc::Codec& codec, std::span<const Binding> bindings,
+                         std::span<const IntegritySpec> integrity)
     : codec_(codec),
       begin_(codec.message_count() + 1, 0),
-      bindings_(bindings.begin(), bindings.end()) {
+      bindings_(bindings.begin(), bindings.end()),
+      check_of_(codec.message_count(), kUnchecked) {
+  if (integrity.size() >= kUnchecked) throw std::invalid_argument("too many integrity checks");
+  checks_.reserve(integrity.size());
+  for (const IntegritySpec& spec : integrity) {
+    if (spec.message >= check_of_.size() || check_of_[spec.message] != kUnchecked) {
+      throw std::invalid_argument("integrity: unknown or repeated message index " +
+                                  std::to_string(spec.message));
+    }
+    check_of_[spec.message] = static_cast<std::uint16_t>(checks_.size());
+    checks_.emplace_back(codec, spec);
+  }
   std::stable_sort(bindings_.begin(), bindings_.end(), [](const Binding& a, const Binding& b) {
     return a.ref.message < b.ref.message;
   });
@@ -23,13 +37,32 @@ bool FrameRouter::routes(const can::Frame& frame) const noexcept {
   return message && begin_[*message] != begin_[*message + 1U];
 }
 
+const IntegrityCheck* FrameRouter::integrity(std::uint16_t message) const noexcept {
+  if (message >= check_of_.size() || check_of_[message] == kUnchecked) return nullptr;
+  return &checks_[check_of_[message]];
+}
+
 std::size_t FrameRouter::route(const can::Frame& frame, SignalTable& table,
-                               std::span<std::uint32_t> changed) const noexcept {
+                               std::span<std::uint32_t> changed) noexcept {
   if (frame.kind() != can::Kind::data) return 0;
   const auto message = codec_.find_message(frame.id(), frame.extended());
   if (!message) return 0;
   std::size_t count = 0;
   const auto payload = frame.data();
+  if (const std::uint16_t check = check_of_[*message]; check != kUnchecked) {
+    IntegrityCheck& integrity = checks_[check];
+    const std::uint64_t failures_before =
+        integrity.checksum_failures() + integrity.counter_failures();
+    if (!integrity.accept(codec_, payload)) {
+      integrity_failures_ +=
+          integrity.checksum_failures() + integrity.counter_failures() - failures_before;
+      for (std::uint32_t i = begin_[*message]; i < begin_[*message + 1U]; ++i) {
+        const std::uint32_t slot = bindings_[i].slot;
+        if (table.invalidate(slot, frame.time()) && count < changed.size()) changed[count++] = slot;
+      }
+      return count;
+    }
+  }
   for (std::uint32_t i = begin_[*message]; i < begin_[*message + 1U]; ++i) {
     const Binding& binding = bindings_[i];
     const dbc::Decoded decoded = codec_.decode(binding.ref, payload);

@@ -1,4 +1,9 @@
 // Scenario tests on the demo configuration: frames in, frames and audit lines out.
+#include <array>
+#include <cstdint>
+#include <cstdio>
+
+#include "cabind/signal/checksum.hpp"
 #include "engine_harness.hpp"
 
 namespace cabind::engine::testing {
@@ -247,6 +252,57 @@ TEST(EngineScenario, ManualSeatSwitchCancelsARecallInProgress) {
       << h.audit();
   EXPECT_EQ(h.sent("210").size(), 1U) << "no retry after the cancel";
   EXPECT_FALSE(h.audit_has("failed rule=recall_seat_when_parked")) << h.audit();
+}
+
+}  // namespace
+}  // namespace cabind::engine::testing
+
+namespace cabind::engine::testing {
+namespace {
+
+// BodyInfo of tests/engine/data/integrity_body.dbc, parked (speed 0, gear P), with its
+// 4-bit counter and a CRC-8/SAE-J1850 over bytes 0..2 in byte 3; `corrupt` flips the CRC.
+std::string protected_body_info(unsigned counter, bool corrupt = false) {
+  std::array<std::uint8_t, 4> bytes{0x00, 0x00, static_cast<std::uint8_t>((counter & 0xFU) << 4U),
+                                    0x00};
+  bytes[3] = signal::checksum_crc8_sae_j1850(bytes, 3);
+  if (corrupt) bytes[3] = static_cast<std::uint8_t>(bytes[3] ^ 0x01U);
+  char text[16];
+  std::snprintf(text, sizeof text, "150#%02X%02X%02X%02X", bytes[0], bytes[1], bytes[2], bytes[3]);
+  return text;
+}
+
+TEST(EngineIntegrity, AnInterlockInputFailingItsChecksumReadsInvalidAndBlocksTheSeat) {
+  Harness h(CABIND_SOURCE_DIR "/tests/engine/data/vehicle_integrity.yaml");
+  const std::uint32_t speed = *h.engine->slot("Vehicle.Speed");
+  const std::uint32_t gear = *h.engine->slot("Vehicle.Powertrain.Transmission.CurrentGear");
+  h.frame(1.00, protected_body_info(1));
+  h.frame(1.02, protected_body_info(2));
+  ASSERT_TRUE(h.engine->interlock_holds("seat_motion"));
+
+  h.frame(1.04, protected_body_info(3, /*corrupt=*/true));
+  EXPECT_EQ(h.engine->signals().validity(speed), signal::kInvalid);
+  EXPECT_EQ(h.engine->signals().validity(gear), signal::kInvalid);
+  EXPECT_FALSE(h.engine->interlock_holds("seat_motion")) << "parked, but the frame is corrupt";
+
+  // Hysteresis: the corrupt frame counts as lost (skip 1 tolerated); one good frame is not
+  // enough, the second one restores the signals.
+  h.frame(1.06, protected_body_info(4));
+  EXPECT_FALSE(h.engine->interlock_holds("seat_motion"));
+  h.frame(1.08, protected_body_info(5));
+  EXPECT_TRUE(h.engine->interlock_holds("seat_motion"));
+  EXPECT_EQ(h.engine->signals().validity(speed), signal::kValid);
+}
+
+TEST(EngineIntegrity, AFrozenCounterBlocksTheSeat) {
+  Harness h(CABIND_SOURCE_DIR "/tests/engine/data/vehicle_integrity.yaml");
+  h.frame(1.00, protected_body_info(7));
+  h.frame(1.02, protected_body_info(8));
+  ASSERT_TRUE(h.engine->interlock_holds("seat_motion"));
+  h.frame(1.04, protected_body_info(8));  // a sender stuck on one frame
+  EXPECT_FALSE(h.engine->interlock_holds("seat_motion"));
+  h.frame(1.06, protected_body_info(8));
+  EXPECT_FALSE(h.engine->interlock_holds("seat_motion"));
 }
 
 }  // namespace

@@ -99,6 +99,30 @@ struct Identity {
   TieBreak tie_break = TieBreak::most_recent;
 };
 
+// How a message's checksum byte is computed; see docs/engine.md "Frame integrity".
+enum class ChecksumAlgorithm : std::uint8_t {
+  xor8,            // XOR of the covered bytes
+  sum8,            // sum of the covered bytes, modulo 256
+  crc8_sae_j1850,  // CRC-8, polynomial 0x1D, initial 0xFF, final XOR 0xFF, not reflected
+};
+
+// Per-message counter and checksum checks (`integrity:` in vehicle.yaml). At least one of
+// `counter` and `checksum_signal` is set; both name signals of `message` (checked against
+// the DBC at load).
+struct MessageIntegrity {
+  std::string bus;
+  std::string message;
+  std::string counter;  // empty = no counter check
+  diag::Location counter_where;
+  std::string checksum_signal;  // empty = no checksum check
+  ChecksumAlgorithm checksum_algorithm = ChecksumAlgorithm::xor8;
+  diag::Location checksum_where;
+  std::uint8_t max_counter_skips = 0;  // tolerated missing frames between two counters
+  diag::Location max_counter_skips_where;
+  std::uint8_t recovery_frames = 2;  // consecutive good frames before a failed message is valid
+  diag::Location where;
+};
+
 // ---- rules.yaml ----
 
 struct DriverIdentified {};
@@ -145,6 +169,7 @@ struct Config {
   std::vector<Interlock> interlocks;
   Identity identity;
   std::uint32_t stale_factor = 10;  // a signal is stale after stale_factor x cycle time
+  std::vector<MessageIntegrity> integrity;
   profile::ProfileDirectory profiles;
   std::vector<Rule> rules;
 

@@ -9,7 +9,9 @@ namespace cabind::config {
 
 // Every SignalRef names a bus, a message of its DBC and a signal of that message; output
 // ranges fit the signal; cyclic outputs have a GenMsgCycleTime (copied into
-// Output::cycle); CAN FD messages sit on an FD bus. Fills Output::cycle.
+// Output::cycle); CAN FD messages sit on an FD bus; integrity checks name a message and
+// signals of it (a counter of at most 8 unsigned bits, a checksum that is one whole byte,
+// neither multiplexed). Fills Output::cycle.
 void check_dbc_references(Config& config, diag::Diagnostics& diagnostics);
 
 // Rules name existing outputs and signals, navigate to a favourite some profile has.
