@@ -76,3 +76,43 @@ stale_factor: 4
 
 }  // namespace
 }  // namespace cabind::config
+
+namespace cabind::config {
+namespace {
+
+TEST(VehicleParser, ReadsIntegrityChecksWithTheirDefaults) {
+  diag::Diagnostics d;
+  const auto v = parse_vehicle(R"(bus: { interface: can0 }
+dbc: x.dbc
+signals: {}
+integrity:
+  Keyfob_Status:
+    counter: FobCounter
+    checksum: { signal: FobChecksum, algorithm: crc8_sae_j1850 }
+    max_counter_skips: 2
+    recovery_frames: 5
+  body:BodyInfo: { checksum: { signal: Crc, algorithm: sum8 } }
+  Door_Status: { counter: Alive }
+)",
+                               "v.yaml", d);
+  ASSERT_TRUE(v) << d.to_string();
+  const auto& checks = v->config.integrity;
+  ASSERT_EQ(checks.size(), 3U);
+  EXPECT_EQ(checks[0].bus, "body");
+  EXPECT_EQ(checks[0].message, "Keyfob_Status");
+  EXPECT_EQ(checks[0].counter, "FobCounter");
+  EXPECT_EQ(checks[0].counter_where.line, 6U);
+  EXPECT_EQ(checks[0].checksum_signal, "FobChecksum");
+  EXPECT_EQ(checks[0].checksum_algorithm, ChecksumAlgorithm::crc8_sae_j1850);
+  EXPECT_EQ(checks[0].max_counter_skips, 2U);
+  EXPECT_EQ(checks[0].recovery_frames, 5U);
+  EXPECT_EQ(checks[1].message, "BodyInfo");
+  EXPECT_TRUE(checks[1].counter.empty());
+  EXPECT_EQ(checks[1].checksum_algorithm, ChecksumAlgorithm::sum8);
+  EXPECT_EQ(checks[2].checksum_signal, "");
+  EXPECT_EQ(checks[2].max_counter_skips, 0U);
+  EXPECT_EQ(checks[2].recovery_frames, 2U);
+}
+
+}  // namespace
+}  // namespace cabind::config
