@@ -321,6 +321,13 @@ class VehicleParser {
         read_.error(body, what + ": '" + check.counter + "' cannot be both counter and checksum");
         ok = false;
       }
+      for (const auto& earlier : config.integrity) {
+        if (ok && earlier.bus == check.bus && earlier.message == check.message) {
+          read_.error(key, "integrity of '" + check.message + "' is already given (line " +
+                               std::to_string(earlier.where.line) + ")");
+          ok = false;
+        }
+      }
       if (ok) config.integrity.push_back(std::move(check));
     }
   }
