@@ -159,6 +159,7 @@ json Service::identify(const json& request) {
       std::chrono::system_clock::now().time_since_epoch()));
   spdlog::info("control: identify {} {}", kind_name, code);
   active_->engine->on_frame(*frame);
+  report_decisions();
   // With a debounce the claim counts only after debounce_ms: the caller asks `status` then.
   const profile::Profile* driver = active_->engine->driver();
   return json{{"driver", driver != nullptr ? profile_summary(*driver) : json(nullptr)},

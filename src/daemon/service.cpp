@@ -17,6 +17,7 @@ namespace {
 
 constexpr std::size_t recent_audit_lines = 200;
 constexpr std::uint32_t max_decision_logs_per_second = 50;
+constexpr std::size_t max_pending_decisions = 1024;  // per batch of frames
 
 can::Timestamp wall_clock_now() {
   // Frames carry the kernel's CLOCK_REALTIME receive time; the engine clock must match.
@@ -56,6 +57,7 @@ Service::Service(boost::asio::io_context& io, ServiceOptions options, Notifier& 
     preferences_ = std::move(durable);
     spdlog::info("learned preferences in {}", durable_->file().string());
   }
+  pending_audit_.reserve(max_pending_decisions);
   diag::Diagnostics diagnostics;
   active_ = load(diagnostics);
   if (!active_) throw ConfigError(diagnostics_text(diagnostics));
@@ -154,6 +156,7 @@ void Service::on_frames(std::span<const can::Frame> frames) noexcept {
   engine::Engine& engine = *active_->engine;
   for (const can::Frame& frame : frames)
     engine.on_frame(frame);
+  if (!pending_audit_.empty()) report_decisions();
 }
 
 void Service::on_bus_state(can::BusState state) noexcept {
@@ -166,44 +169,68 @@ void Service::on_bus_state(can::BusState state) noexcept {
 }
 
 void Service::record(const engine::AuditEvent& event) noexcept {
-  try {
-    const auto kind = static_cast<std::size_t>(event.kind);
-    if (kind < audit_counts_.size()) ++audit_counts_[kind];
-    std::string line = engine::format_audit(event);
-    // Decisions are rare in a car (a few per drive) and worth the info log; a junk flood
-    // on an identity signal could make one per frame, so the log is rate-limited.
-    const auto now = std::chrono::steady_clock::now();
-    if (now - log_window_start_ >= std::chrono::seconds(1)) {
-      if (log_suppressed_ > 0) {
-        spdlog::warn("{} decisions not logged in the last second (log rate limit)",
-                     log_suppressed_);
-      }
-      log_window_start_ = now;
-      log_lines_in_window_ = 0;
-      log_suppressed_ = 0;
-    }
-    if (log_lines_in_window_ < max_decision_logs_per_second) {
-      ++log_lines_in_window_;
-      spdlog::info("{}", line);
-    } else {
-      ++log_suppressed_;
-    }
-    if (control_) {
-      json published{{"kind", engine::to_string(event.kind)},
-                     {"time", std::chrono::duration<double>(event.time).count()},
-                     {"text", line}};
-      if (!event.rule.empty()) published["rule"] = event.rule;
-      if (!event.output.empty()) published["output"] = event.output;
-      if (!event.detail.empty()) published["detail"] = event.detail;
-      if (event.has_value) published["value"] = event.value;
-      control_->publish(published);
-    }
-    recent_audit_.push_back(std::move(line));
-    if (recent_audit_.size() > recent_audit_lines) recent_audit_.pop_front();
-    if (event.kind == engine::AuditKind::driver_changed) update_status();
-  } catch (...) {
-    // Out of memory while logging: the decision itself has been taken; drop the record.
+  // On the frame path: keep a copy (views into the config and engine, which outlive the
+  // batch) and report it once the batch's frames are out. Nothing allocates here.
+  const auto kind = static_cast<std::size_t>(event.kind);
+  if (kind < audit_counts_.size()) ++audit_counts_[kind];
+  if (pending_audit_.size() < pending_audit_.capacity()) {
+    pending_audit_.push_back(event);
+  } else {
+    ++audit_overflow_;
   }
+}
+
+void Service::report_decisions() noexcept {
+  try {
+    bool driver_changed = false;
+    for (const engine::AuditEvent& event : pending_audit_) {
+      report(event);
+      driver_changed = driver_changed || event.kind == engine::AuditKind::driver_changed;
+    }
+    pending_audit_.clear();
+    if (audit_overflow_ > 0) {
+      spdlog::warn("{} decisions not reported (more than {} in one batch)", audit_overflow_,
+                   pending_audit_.capacity());
+      audit_overflow_ = 0;
+    }
+    if (driver_changed) update_status();
+  } catch (...) {
+    // Out of memory while logging: the decisions themselves have been taken.
+    pending_audit_.clear();
+  }
+}
+
+void Service::report(const engine::AuditEvent& event) {
+  std::string line = engine::format_audit(event);
+  // Decisions are rare in a car (a few per drive) and worth the info log; a junk flood
+  // on an identity signal could make one per frame, so the log is rate-limited.
+  const auto now = std::chrono::steady_clock::now();
+  if (now - log_window_start_ >= std::chrono::seconds(1)) {
+    if (log_suppressed_ > 0) {
+      spdlog::warn("{} decisions not logged in the last second (log rate limit)", log_suppressed_);
+    }
+    log_window_start_ = now;
+    log_lines_in_window_ = 0;
+    log_suppressed_ = 0;
+  }
+  if (log_lines_in_window_ < max_decision_logs_per_second) {
+    ++log_lines_in_window_;
+    spdlog::info("{}", line);
+  } else {
+    ++log_suppressed_;
+  }
+  if (control_) {
+    json published{{"kind", engine::to_string(event.kind)},
+                   {"time", std::chrono::duration<double>(event.time).count()},
+                   {"text", line}};
+    if (!event.rule.empty()) published["rule"] = event.rule;
+    if (!event.output.empty()) published["output"] = event.output;
+    if (!event.detail.empty()) published["detail"] = event.detail;
+    if (event.has_value) published["value"] = event.value;
+    control_->publish(published);
+  }
+  recent_audit_.push_back(std::move(line));
+  if (recent_audit_.size() > recent_audit_lines) recent_audit_.pop_front();
 }
 
 void Service::tick() {
@@ -214,6 +241,7 @@ void Service::tick() {
     next_local_time_ = now + std::chrono::seconds(1);
   }
   active_->engine->advance(wall_clock_now());
+  if (!pending_audit_.empty()) report_decisions();
   if (const auto interval = notifier_.watchdog_interval(); interval && now >= next_watchdog_) {
     notifier_.watchdog();
     next_watchdog_ = now + *interval;
@@ -239,6 +267,7 @@ void Service::wait_signals() {
 }
 
 bool Service::reload() {
+  report_decisions();  // the events point into the engine about to be replaced
   notifier_.reloading();
   diag::Diagnostics diagnostics;
   const profile::Profile* driver = active_->engine->driver();

@@ -75,6 +75,9 @@ class Service final : public can::FrameSink, public engine::AuditSink {
   bool reload();
   void shut_down();
   void update_status();
+  // Logs and publishes the decisions recorded during a batch, after its frames are out.
+  void report_decisions() noexcept;
+  void report(const engine::AuditEvent& event);
   void add_control_commands();
   [[nodiscard]] nlohmann::json status() const;
   [[nodiscard]] nlohmann::json metrics() const;
@@ -95,6 +98,8 @@ class Service final : public can::FrameSink, public engine::AuditSink {
   std::chrono::steady_clock::time_point next_watchdog_{};
   std::chrono::steady_clock::time_point next_local_time_{};
   std::chrono::steady_clock::time_point started_{};
+  std::vector<engine::AuditEvent> pending_audit_;  // capacity fixed at construction
+  std::uint64_t audit_overflow_ = 0;
   std::deque<std::string> recent_audit_;
   std::chrono::steady_clock::time_point log_window_start_{};
   std::uint32_t log_lines_in_window_ = 0;
