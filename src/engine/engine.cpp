@@ -81,7 +81,8 @@ struct PendingSet {
 
 struct Engine::Impl {
   std::vector<CompiledRule> rules;
-  std::vector<std::uint32_t> dep_begin;  // slot -> range in dep_rules (CSR)
+  can::Timestamp next_timer_due = can::Timestamp::max();  // earliest armed `after` timer
+  std::vector<std::uint32_t> dep_begin;                   // slot -> range in dep_rules (CSR)
   std::vector<std::uint32_t> dep_rules;
   std::vector<int> identity_source;  // slot -> identity source index or -1
   std::vector<int> feedback_output;  // slot -> output index or -1
@@ -428,11 +429,18 @@ void Engine::advance(can::Timestamp now) noexcept {
   handle_changes(std::span<const std::uint32_t>(scratch_.data(), stale), now);
   if (const auto change = identity_->poll(now)) on_driver_change(*change, now);
   Impl& impl = *impl_;
-  for (std::size_t r = 0; r < impl.rules.size(); ++r) {
-    CompiledRule& rule = impl.rules[r];
-    if (!rule.timer_armed || now < rule.timer_due) continue;
-    rule.timer_armed = false;
-    run_rule(r, now);
+  if (now >= impl.next_timer_due) {  // most frames: no timer is due, skip the rule scan
+    impl.next_timer_due = can::Timestamp::max();
+    for (std::size_t r = 0; r < impl.rules.size(); ++r) {
+      CompiledRule& rule = impl.rules[r];
+      if (!rule.timer_armed) continue;
+      if (now < rule.timer_due) {
+        impl.next_timer_due = std::min(impl.next_timer_due, rule.timer_due);
+        continue;
+      }
+      rule.timer_armed = false;
+      run_rule(r, now);
+    }
   }
   commit(now);
   actuator_->service(context(), now);
@@ -507,6 +515,7 @@ void Engine::on_driver_change(const DriverChange& change, can::Timestamp now) no
     if (rule.after) {
       rule.timer_armed = true;
       rule.timer_due = now + *rule.after;
+      impl.next_timer_due = std::min(impl.next_timer_due, rule.timer_due);
     }
     if (rule.on_driver) run_rule(r, now);
   }

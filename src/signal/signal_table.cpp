@@ -1,5 +1,6 @@
 #include "cabind/signal/signal_table.hpp"
 
+#include <algorithm>
 #include <utility>
 
 namespace cabind::signal {
@@ -15,6 +16,9 @@ bool SignalTable::update(std::uint32_t slot, double value, Timestamp now) noexce
   values_[slot] = value;
   validity_[slot] = kValid;
   received_[slot] = now;
+  if (const auto timeout = timeouts_[slot]; timeout.count() != 0) {
+    next_expiry_ = std::min(next_expiry_, now + timeout);
+  }
   return changed;
 }
 
@@ -26,14 +30,25 @@ bool SignalTable::invalidate(std::uint32_t slot, Timestamp now) noexcept {
 }
 
 std::size_t SignalTable::expire(Timestamp now, std::span<std::uint32_t> changed) noexcept {
+  if (now <= next_expiry_) return 0;  // the common case: nothing can be stale yet
   std::size_t count = 0;
+  Timestamp next = Timestamp::max();
   for (std::uint32_t slot = 0; slot < values_.size(); ++slot) {
     const auto timeout = timeouts_[slot];
     if (validity_[slot] != kValid || timeout.count() == 0) continue;
-    if (now - received_[slot] <= timeout) continue;
-    validity_[slot] = kStale;
-    if (count < changed.size()) changed[count++] = slot;
+    const Timestamp deadline = received_[slot] + timeout;
+    if (now <= deadline) {
+      next = std::min(next, deadline);
+      continue;
+    }
+    if (count < changed.size()) {
+      validity_[slot] = kStale;
+      changed[count++] = slot;
+    } else {
+      next = now;  // no room to report it: mark it stale on the next call
+    }
   }
+  next_expiry_ = next;
   return count;
 }
 

@@ -64,6 +64,9 @@ class SignalTable {
   std::vector<std::uint8_t> validity_;
   std::vector<Timestamp> received_;
   std::vector<std::chrono::nanoseconds> timeouts_;
+  // No valid slot can be stale before this time: expire() is O(1) until then. update()
+  // only ever moves it earlier; a full scan sets it to the earliest deadline left.
+  Timestamp next_expiry_ = Timestamp::max();
 };
 
 }  // namespace cabind::signal
