@@ -96,7 +96,10 @@ json Service::metrics() const {
     if (table.validity(slot) == 2) ++stale;
     if (table.validity(slot) >= 3) ++invalid;
   }
-  result["signals"] = {{"mapped", table.size()}, {"stale", stale}, {"invalid", invalid}};
+  result["signals"] = {{"mapped", table.size()},
+                       {"stale", stale},
+                       {"invalid", invalid},
+                       {"integrity_failures", active_->engine->integrity_failures()}};
   result["config"] = {{"reloads", reloads_}, {"reload_failures", reload_failures_}};
   result["store"] = {{"durable", durable_ != nullptr},
                      {"write_errors", durable_ != nullptr ? durable_->write_errors() : 0U}};

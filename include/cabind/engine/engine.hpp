@@ -76,6 +76,10 @@ class Engine {
   // The slot of a semantic signal name, for tests and tools. Allocation-free.
   [[nodiscard]] std::optional<std::uint32_t> slot(std::string_view name) const noexcept;
   [[nodiscard]] const Actuator& actuator() const noexcept { return *actuator_; }
+  // Frames whose configured counter or checksum check failed, since the engine was built.
+  [[nodiscard]] std::uint64_t integrity_failures() const noexcept {
+    return router_->integrity_failures();
+  }
   // Whether the named interlock holds now (unknown = false).
   [[nodiscard]] bool interlock_holds(std::string_view name) const noexcept;
 
