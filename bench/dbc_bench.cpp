@@ -106,10 +106,10 @@ void BM_DecodeFordAllMessages(benchmark::State& state) {
   const auto start = std::chrono::steady_clock::now();
   const double cpu_start = thread_cpu_ns();
   for (auto _ : state) {
-    const std::size_t before = cabind::bench::allocation_count();
+    const std::size_t before = cabind::test_support::allocation_count();
     benchmark::DoNotOptimize(decode_all(w, out));
     benchmark::ClobberMemory();
-    decode_allocations += cabind::bench::allocation_count() - before;
+    decode_allocations += cabind::test_support::allocation_count() - before;
   }
   const double ns =
       std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - start).count();

@@ -66,12 +66,12 @@ double thread_cpu_ns() {
 // Times the benchmark loop (thread CPU time) and counts its allocations.
 class Meter {
  public:
-  Meter() : allocations_(cabind::bench::allocation_count()), cpu_(thread_cpu_ns()) {}
+  Meter() : allocations_(cabind::test_support::allocation_count()), cpu_(thread_cpu_ns()) {}
   // Sets ns_per_frame, allocs_per_frame and, when signals_per_frame > 0, ns_per_signal.
   void report(benchmark::State& state, double frames_per_iteration,
               double signals_per_frame = 0) const {
     const double allocations =
-        static_cast<double>(cabind::bench::allocation_count() - allocations_);
+        static_cast<double>(cabind::test_support::allocation_count() - allocations_);
     const double frames = static_cast<double>(state.iterations()) * frames_per_iteration;
     const double ns = thread_cpu_ns() - cpu_;
     state.counters["ns_per_frame"] = ns / frames;

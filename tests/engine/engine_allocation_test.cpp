@@ -1,64 +1,19 @@
-// The hot path must not allocate: this executable replaces the global operator new and
-// counts allocations while counting is on (a global counter is the only way to observe
-// operator new; it lives in this test executable alone). It also prints rough per-frame
+// The hot path must not allocate: this executable links cabind_alloc_counter, which
+// replaces the global operator new and counts every allocation. It also prints rough per-frame
 // timings for the record; they are not asserted (shared CI machines are noisy).
 
 #include <gtest/gtest.h>
 
 #include <array>
-#include <atomic>
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
-#include <new>
 
+#include "alloc_counter.hpp"
 #include "cabind/can/candump_log.hpp"
 #include "cabind/config/loader.hpp"
 #include "cabind/engine/engine.hpp"
 #include "cabind/signal/checksum.hpp"
 #include "cabind/signal/frame_router.hpp"
-
-namespace {
-
-std::atomic<bool> counting{false};
-std::atomic<std::size_t> allocations{0};
-
-void* allocate(std::size_t size) {
-  if (counting.load(std::memory_order_relaxed)) allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* memory = std::malloc(size == 0 ? 1 : size)) return memory;
-  throw std::bad_alloc();
-}
-
-}  // namespace
-
-void* operator new(std::size_t size) {
-  return allocate(size);
-}
-void* operator new[](std::size_t size) {
-  return allocate(size);
-}
-void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
-  try {
-    return allocate(size);
-  } catch (const std::bad_alloc&) {
-    return nullptr;
-  }
-}
-void* operator new[](std::size_t size, const std::nothrow_t& tag) noexcept {
-  return operator new(size, tag);
-}
-void operator delete(void* memory) noexcept {
-  std::free(memory);
-}
-void operator delete[](void* memory) noexcept {
-  std::free(memory);
-}
-void operator delete(void* memory, std::size_t) noexcept {
-  std::free(memory);
-}
-void operator delete[](void* memory, std::size_t) noexcept {
-  std::free(memory);
-}
 
 namespace cabind::engine {
 namespace {
@@ -113,14 +68,12 @@ TEST_F(EngineAllocation, FramesThatChangeNoRuleInputAllocateNothing) {
   engine_->on_frame(frame("150#00000000", 1.0));
   const can::Frame same = frame("150#00000000", 1.0);
   constexpr int kFrames = 200'000;
-  allocations = 0;
-  counting = true;
+  const std::size_t allocations_before = test_support::allocation_count();
   const auto start = std::chrono::steady_clock::now();
   for (int i = 0; i < kFrames; ++i)
     engine_->on_frame(same);
   const auto elapsed = std::chrono::steady_clock::now() - start;
-  counting = false;
-  EXPECT_EQ(allocations.load(), 0U);
+  EXPECT_EQ(test_support::allocation_count() - allocations_before, 0U);
   std::printf("unchanged frame: %.1f ns/frame\n",
               static_cast<double>(std::chrono::nanoseconds(elapsed).count()) / kFrames);
 }
@@ -136,14 +89,12 @@ TEST_F(EngineAllocation, RouterLookupDecodeAndTableUpdateAllocateNothing) {
   const can::Frame body = frame("150#13880300", 1.0);
   constexpr int kFrames = 1'000'000;
   std::size_t total = 0;
-  allocations = 0;
-  counting = true;
+  const std::size_t allocations_before = test_support::allocation_count();
   const auto start = std::chrono::steady_clock::now();
   for (int i = 0; i < kFrames; ++i)
     total += router.route(body, table, changed);
   const auto elapsed = std::chrono::steady_clock::now() - start;
-  counting = false;
-  EXPECT_EQ(allocations.load(), 0U);
+  EXPECT_EQ(test_support::allocation_count() - allocations_before, 0U);
   EXPECT_EQ(total, 2U) << "only the first frame changes the slots";
   std::printf("router (lookup + decode 2 signals + table update): %.1f ns/frame\n",
               static_cast<double>(std::chrono::nanoseconds(elapsed).count()) / kFrames);
@@ -174,14 +125,12 @@ TEST_F(EngineAllocation, CounterAndChecksumChecksAllocateNothing) {
     frames[c] = frame(text, 1.0);
   }
   constexpr int kFrames = 1'000'000;
-  allocations = 0;
-  counting = true;
+  const std::size_t allocations_before = test_support::allocation_count();
   const auto start = std::chrono::steady_clock::now();
   for (int i = 0; i < kFrames; ++i)
     router.route(frames[static_cast<std::size_t>(i) % frames.size()], table, changed);
   const auto elapsed = std::chrono::steady_clock::now() - start;
-  counting = false;
-  EXPECT_EQ(allocations.load(), 0U);
+  EXPECT_EQ(test_support::allocation_count() - allocations_before, 0U);
   EXPECT_EQ(router.integrity_failures(), 0U);
   EXPECT_TRUE(table.is_valid(0));
   std::printf("router with counter + CRC-8 check: %.1f ns/frame\n",
@@ -198,8 +147,7 @@ TEST_F(EngineAllocation, DriverChangesFiringRulesAndSendingAllocateNothing) {
   }
   constexpr int kChanges = 2'000;
   const std::size_t sent_before = bus_.sent;
-  allocations = 0;
-  counting = true;
+  const std::size_t allocations_before = test_support::allocation_count();
   const auto start = std::chrono::steady_clock::now();
   for (int i = 0; i < kChanges; ++i, t += 0.06) {
     engine_->on_frame(frame("150#00000000", t));
@@ -207,8 +155,7 @@ TEST_F(EngineAllocation, DriverChangesFiringRulesAndSendingAllocateNothing) {
     engine_->on_frame(frame("121#0000", t));
   }
   const auto elapsed = std::chrono::steady_clock::now() - start;
-  counting = false;
-  EXPECT_EQ(allocations.load(), 0U);
+  EXPECT_EQ(test_support::allocation_count() - allocations_before, 0U);
   EXPECT_GT(bus_.sent - sent_before, static_cast<std::size_t>(kChanges));
   std::printf("driver change (4 rules, ~3 frames sent): %.0f ns/change\n",
               static_cast<double>(std::chrono::nanoseconds(elapsed).count()) / kChanges);

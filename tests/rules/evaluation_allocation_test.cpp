@@ -1,71 +1,18 @@
-// Evaluation must not allocate: this executable replaces the global operator new and
-// counts every allocation while a test has counting switched on. (A global counter is
-// the only way to observe operator new; it lives in this test executable alone.)
+// Evaluation must not allocate: this executable links cabind_alloc_counter, which
+// replaces the global operator new and counts every allocation.
 
 #include <gtest/gtest.h>
 
-#include <atomic>
-#include <cstdlib>
-#include <new>
 #include <string_view>
 
+#include "alloc_counter.hpp"
 #include "cabind/rules/compiled_expression.hpp"
 #include "test_vehicle.hpp"
-
-namespace {
-
-std::atomic<bool> counting{false};
-std::atomic<std::size_t> allocations{0};
-
-void* allocate(std::size_t size) {
-  if (counting.load(std::memory_order_relaxed)) allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* memory = std::malloc(size == 0 ? 1 : size)) return memory;
-  throw std::bad_alloc();
-}
-
-}  // namespace
-
-void* operator new(std::size_t size) {
-  return allocate(size);
-}
-void* operator new[](std::size_t size) {
-  return allocate(size);
-}
-void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
-  try {
-    return allocate(size);
-  } catch (const std::bad_alloc&) {
-    return nullptr;
-  }
-}
-void* operator new[](std::size_t size, const std::nothrow_t& tag) noexcept {
-  return operator new(size, tag);
-}
-void operator delete(void* memory) noexcept {
-  std::free(memory);
-}
-void operator delete[](void* memory) noexcept {
-  std::free(memory);
-}
-void operator delete(void* memory, std::size_t) noexcept {
-  std::free(memory);
-}
-void operator delete[](void* memory, std::size_t) noexcept {
-  std::free(memory);
-}
 
 namespace cabind::rules {
 namespace {
 
-// Counts the allocations made while `body` runs.
-template <typename Body>
-std::size_t allocations_during(Body&& body) {
-  allocations.store(0);
-  counting.store(true);
-  body();
-  counting.store(false);
-  return allocations.load();
-}
+using test_support::allocations_during;
 
 TEST(RulesAllocation, CountsAllocationsWhenThereAreSome) {
   EXPECT_GE(allocations_during([] {

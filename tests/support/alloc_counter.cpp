@@ -13,13 +13,13 @@ std::atomic<std::size_t> allocations{0};
 
 }  // namespace
 
-namespace cabind::bench {
+namespace cabind::test_support {
 
 std::size_t allocation_count() noexcept {
   return allocations.load(std::memory_order_relaxed);
 }
 
-}  // namespace cabind::bench
+}  // namespace cabind::test_support
 
 // GCC pairs the replaced operator new with the free() in the replaced delete and warns; the
 // pair is matched by construction (both sides are malloc/free), so that warning is off here.
@@ -32,6 +32,13 @@ void* operator new(std::size_t size) {
 }
 void* operator new[](std::size_t size) {
   return operator new(size);
+}
+void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
+  allocations.fetch_add(1, std::memory_order_relaxed);
+  return std::malloc(size == 0 ? 1 : size);
+}
+void* operator new[](std::size_t size, const std::nothrow_t& tag) noexcept {
+  return operator new(size, tag);
 }
 void operator delete(void* p) noexcept {
   std::free(p);
