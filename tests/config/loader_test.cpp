@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <variant>
 
 namespace cabind::config {
@@ -92,6 +94,24 @@ TEST(Load, ReportsErrorsOfEveryFileInOneRun) {
       << text;
   EXPECT_NE(text.find("multi-error/rules.yaml:3:18: error: expected a duration"), std::string::npos)
       << text;
+}
+
+TEST(ReadConfigFile, ReadsSmallFilesWholeAndStopsOneBytePastTheLimit) {
+  const auto dir = std::filesystem::path(::testing::TempDir());
+  const auto small = dir / "cabind-small.yaml";
+  const auto big = dir / "cabind-big.yaml";
+  std::ofstream(small) << "id: alice\n";
+  std::ofstream(big) << std::string(3 * 100 * 1024, 'x');  // 300 KiB, over a 100 KiB limit
+  diag::Diagnostics diagnostics;
+  EXPECT_EQ(read_config_file(small, diagnostics), "id: alice\n");
+  const auto text = read_config_file(big, diagnostics, 100 * 1024);
+  ASSERT_TRUE(text);
+  EXPECT_EQ(text->size(), 100U * 1024U + 1U);
+  EXPECT_FALSE(diagnostics.has_errors());
+  EXPECT_FALSE(read_config_file(dir / "cabind-missing.yaml", diagnostics));
+  EXPECT_TRUE(diagnostics.has_errors());
+  std::filesystem::remove(small);
+  std::filesystem::remove(big);
 }
 
 }  // namespace
