@@ -111,10 +111,15 @@ int main(int argc, char** argv) {
     }
     json result = reply["result"];
     if (words[0] == "identify" && result.value("debounce_ms", 0) > 0) {
-      // The identifier counts once its debounce time has passed: report the driver then.
-      std::this_thread::sleep_for(std::chrono::milliseconds(result["debounce_ms"].get<int>() + 50));
-      const json status = client.request({{"command", "status"}});
-      result["driver"] = status["result"]["driver"];
+      // The identifier counts once its debounce time has passed and the daemon's clock
+      // has ticked: report the driver then (or after a second, when it stays the same).
+      const json before = result["driver"];
+      std::this_thread::sleep_for(std::chrono::milliseconds(result["debounce_ms"].get<int>()));
+      for (int attempt = 0; attempt < 20; ++attempt) {
+        result["driver"] = client.request({{"command", "status"}})["result"]["driver"];
+        if (result["driver"] != before) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      }
     }
     if (as_json) {
       std::cout << result.dump(2) << '\n';

@@ -33,7 +33,8 @@ s.bind(sys.argv[2])
 while True:
     print(s.recv(4096).decode().replace("\n", " "), flush=True)
  ' notify-listener "$work/notify.sock" >>"$work/notify.log" &
-  for _ in $(seq 50); do [ -S "$work/notify.sock" ] && return 0; sleep 0.05; done
+  # python starts slowly in the emulated VM, slower still while another VM shares the cores.
+  for _ in $(seq 300); do [ -S "$work/notify.sock" ] && return 0; sleep 0.05; done
   fail "notify listener did not start"
 }
 
@@ -145,7 +146,9 @@ case_stop() {
   pid=""
   elapsed=$(/usr/bin/python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.3f}')" "$start" "$(date +%s.%N)")
   [ "$status" = 0 ] || fail "exit status $status after SIGTERM"
-  /usr/bin/python3 -c "import sys; sys.exit(0 if float(sys.argv[1]) < 2.0 else 1)" "$elapsed" ||
+  # The bound is the unit's TimeoutStopSec (5 s); the emulated VM is several times slower
+  # than a head unit, and cabind stops in well under a second there.
+  /usr/bin/python3 -c "import sys; sys.exit(0 if float(sys.argv[1]) < 5.0 else 1)" "$elapsed" ||
     fail "SIGTERM took ${elapsed}s"
   grep -q "STOPPING=1" "$work/notify.log" || fail "no STOPPING=1"
   echo "SIGTERM: exit 0 after ${elapsed}s"
