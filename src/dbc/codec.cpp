@@ -136,8 +136,15 @@ CompiledSignal compile_signal(const Message& message, const Signal& signal,
       s.window_shift = static_cast<std::uint8_t>(8U * (s.window + 7U - s.first_byte) + s.shift);
     }
     s.window_min_size = static_cast<std::uint16_t>(s.window + 8U);
+    s.left_shift = static_cast<std::uint8_t>(64U - s.window_shift - signal.length);
+    s.right_shift = static_cast<std::uint8_t>(64U - signal.length);
   }
   s.value_type = signal.value_type;
+  s.plain_integer = signal.value_type == ValueType::signed_integer ||
+                    (signal.value_type == ValueType::unsigned_integer && signal.length < 64);
+  s.sign_shift = signal.value_type == ValueType::signed_integer
+                     ? static_cast<std::uint8_t>(64U - signal.length)
+                     : std::uint8_t{0};
   s.factor = signal.factor;
   s.offset = signal.offset;
 
@@ -198,6 +205,8 @@ CompiledMessage compile_message(const Message& message) {
     if (compiled.mux_ranges.size() > std::numeric_limits<std::uint16_t>::max()) {
       throw std::invalid_argument("message '" + message.name + "': too many multiplex ranges");
     }
+    compiled.multiplexed = compiled.multiplexed || s.multiplexor != CompiledSignal::no_multiplexor;
+    compiled.window_size = std::max(compiled.window_size, s.window_min_size);
     compiled.signals.push_back(s);
     compiled.limits.push_back(limits);
   }
@@ -250,6 +259,37 @@ SignalStatus presence(const CompiledMessage& m, const CompiledSignal& s,
   out.status = SignalStatus::ok;
   out.raw = extract(s, payload.data(), payload.size());
   out.physical = raw_value(s, out.raw) * s.factor + s.offset;
+}
+
+// The fast path. Caller guarantees size >= s.window_min_size and that the signal has no
+// multiplexor. Same values as decode_into: the shifts select the bits extract's mask keeps,
+// and the sign shift sign-extends as raw_value does.
+[[gnu::always_inline]] inline void decode_window(const CompiledSignal& s, const std::uint8_t* data,
+                                                 Decoded& out) noexcept {
+  std::uint64_t word = 0;
+  std::memcpy(&word, data + s.window, sizeof word);
+  if constexpr (std::endian::native == std::endian::little) {
+    if (s.step < 0) word = __builtin_bswap64(word);
+  } else {
+    if (s.step > 0) word = __builtin_bswap64(word);
+  }
+  const std::uint64_t raw = (word << s.left_shift) >> s.right_shift;
+  const double value =
+      s.plain_integer
+          ? static_cast<double>(static_cast<std::int64_t>(raw << s.sign_shift) >> s.sign_shift)
+          : raw_value(s, raw);
+  out.status = SignalStatus::ok;
+  out.raw = raw;
+  out.physical = value * s.factor + s.offset;
+}
+
+// decode_message's general path, out of line so the fast loop stays a leaf that needs few
+// registers (no callee-saved spills on every frame).
+[[gnu::noinline]] void decode_all_checked(const CompiledMessage& m,
+                                          std::span<const std::uint8_t> payload, Decoded* out,
+                                          std::size_t count) noexcept {
+  for (std::size_t i = 0; i < count; ++i)
+    decode_into(m, m.signals[i], payload, out[i]);
 }
 
 }  // namespace
@@ -309,8 +349,14 @@ std::optional<std::uint16_t> Codec::find_message(std::uint32_t id, bool extended
 
 Decoded Codec::decode(SignalRef ref, std::span<const std::uint8_t> payload) const noexcept {
   const CompiledMessage& m = compiled_[ref.message];
+  const CompiledSignal& s = m.signals[ref.signal];
   Decoded out;
-  decode_into(m, m.signals[ref.signal], payload, out);
+  if (payload.size() >= s.window_min_size && s.multiplexor == CompiledSignal::no_multiplexor)
+      [[likely]] {
+    decode_window(s, payload.data(), out);
+  } else {
+    decode_into(m, s, payload, out);
+  }
   return out;
 }
 
@@ -318,8 +364,12 @@ std::size_t Codec::decode_message(std::uint16_t message, std::span<const std::ui
                                   std::span<Decoded> out) const noexcept {
   const CompiledMessage& m = compiled_[message];
   const std::size_t count = std::min(out.size(), m.signals.size());
-  for (std::size_t i = 0; i < count; ++i)
-    decode_into(m, m.signals[i], payload, out[i]);
+  if (!m.multiplexed && payload.size() >= m.window_size) [[likely]] {
+    for (std::size_t i = 0; i < count; ++i)
+      decode_window(m.signals[i], payload.data(), out[i]);
+  } else {
+    decode_all_checked(m, payload, out.data(), count);
+  }
   return count;
 }
 

@@ -84,6 +84,15 @@ struct CompiledSignal {
   std::uint16_t multiplexor = no_multiplexor;  // signal index in the message
   std::uint16_t mux_ranges_begin = 0;          // into the message's mux range pool
   std::uint16_t mux_ranges_end = 0;
+  // The window fast path without a mask: raw = (word << left_shift) >> right_shift, with
+  // left_shift = 64 - window_shift - length and right_shift = 64 - length.
+  std::uint8_t left_shift = 0;
+  std::uint8_t right_shift = 0;
+  // Integer signals whose value converts as int64 (unsigned below 64 bits, signed of any
+  // length): value = int64(raw << sign_shift) >> sign_shift, sign_shift = 64 - length when
+  // signed, 0 when unsigned. False for 64-bit unsigned and IEEE floats.
+  bool plain_integer = true;
+  std::uint8_t sign_shift = 0;
   double factor = 1.0;
   double offset = 0.0;
 
@@ -100,6 +109,10 @@ struct EncodeLimits {
 };
 
 struct CompiledMessage {
+  // Checked once per frame by decode_message: a message without multiplexed signals whose
+  // payload holds window_size bytes decodes every signal through its 8-byte window.
+  std::uint16_t window_size = 0;  // largest window_min_size of its signals
+  bool multiplexed = false;       // some signal has a multiplexor
   std::vector<CompiledSignal> signals;
   std::vector<EncodeLimits> limits;  // per signal
   std::vector<MuxRange> mux_ranges;
