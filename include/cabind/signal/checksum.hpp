@@ -46,8 +46,8 @@ enum class ChecksumAlgorithm : std::uint8_t { xor8, sum8, crc8_sae_j1850 };
     if (i == skip) continue;
     crc = static_cast<std::uint8_t>(crc ^ payload[i]);
     for (int bit = 0; bit < 8; ++bit) {
-      crc = (crc & 0x80U) != 0 ? static_cast<std::uint8_t>((crc << 1U) ^ 0x1DU)
-                               : static_cast<std::uint8_t>(crc << 1U);
+      const unsigned shifted = static_cast<unsigned>(crc) << 1U;
+      crc = static_cast<std::uint8_t>((crc & 0x80U) != 0 ? shifted ^ 0x1DU : shifted);
     }
   }
   return static_cast<std::uint8_t>(crc ^ 0xFFU);
