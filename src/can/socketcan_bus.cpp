@@ -61,8 +61,7 @@ struct SocketCanBus::ReceiveBuffers {
 
 SocketCanBus::SocketCanBus(boost::asio::io_context& io, std::string interface,
                            SocketCanOptions options)
-    : io_(io),
-      interface_(std::move(interface)),
+    : interface_(std::move(interface)),
       options_(options),
       socket_(io),
       retry_timer_(io),

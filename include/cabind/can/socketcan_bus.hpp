@@ -81,7 +81,6 @@ class SocketCanBus final : public Bus {
   [[nodiscard]] int write_frame(const Frame& frame) noexcept;  // 0 or errno
   [[nodiscard]] bool enqueue_backlog(const Frame& frame) noexcept;
 
-  boost::asio::io_context& io_;
   std::string interface_;
   SocketCanOptions options_;
   RawProtocol::socket socket_;
