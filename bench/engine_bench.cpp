@@ -117,6 +117,7 @@ struct Rig {
   CountingBus bus;
   CountingAudit audit;
   cabind::engine::MemoryPreferenceStore preferences;
+  std::unique_ptr<const cabind::engine::Plan> plan;
   std::unique_ptr<cabind::engine::Engine> engine;
 
   explicit Rig(const fs::path& vehicle) {
@@ -124,8 +125,9 @@ struct Rig {
     if (!loaded.ok()) die(loaded.diagnostics.to_string());
     config = std::move(*loaded.config);
     cabind::diag::Diagnostics diagnostics;
-    engine = cabind::engine::Engine::build(config, bus, audit, preferences, diagnostics);
-    if (!engine) die(diagnostics.to_string());
+    plan = cabind::engine::compile(config, diagnostics);
+    if (!plan) die(diagnostics.to_string());
+    engine = std::make_unique<cabind::engine::Engine>(*plan, bus, audit, preferences);
   }
 };
 

@@ -3,11 +3,8 @@
 #include <optional>
 #include <string_view>
 
-#include "cabind/can/memory_bus.hpp"
 #include "cabind/config/loader.hpp"
-#include "cabind/engine/audit.hpp"
-#include "cabind/engine/engine.hpp"
-#include "cabind/engine/preference_store.hpp"
+#include "cabind/engine/plan.hpp"
 
 namespace cabind::cli {
 
@@ -18,25 +15,6 @@ constexpr int kInvalid = 2;
 
 std::string count(std::size_t n, std::string_view singular, std::string_view plural) {
   return std::to_string(n) + " " + std::string(n == 1 ? singular : plural);
-}
-
-class DiscardAudit final : public engine::AuditSink {
- public:
-  void record(const engine::AuditEvent& /*event*/) noexcept override {}
-};
-
-// Compiles interlocks and rules exactly as the daemon does at start-up (against a bus in
-// memory), so that --check refuses every configuration the daemon would refuse.
-diag::Diagnostics compile_rules(const config::Config& config) {
-  can::MemoryBus bus(config.buses.front().interface);
-  DiscardAudit audit;
-  engine::MemoryPreferenceStore preferences;
-  diag::Diagnostics diagnostics;
-  const auto compiled = engine::Engine::build(config, bus, audit, preferences, diagnostics);
-  if (!compiled && !diagnostics.has_errors()) {
-    diagnostics.error({config.file, 0, 0}, "the rules engine refused the configuration");
-  }
-  return diagnostics;
 }
 
 void print_refusal(const std::string& path, const diag::Diagnostics& diagnostics,
@@ -79,8 +57,9 @@ int run_check(std::span<const std::string> args, std::ostream& out, std::ostream
     return kInvalid;
   }
   const config::Config& config = *result.config;
-  result.diagnostics.append(compile_rules(config));
-  if (result.diagnostics.has_errors()) {
+  // The plan the daemon would run: compiling it is the whole check (nothing is started).
+  const auto plan = engine::compile(config, result.diagnostics);
+  if (!plan || result.diagnostics.has_errors()) {
     print_refusal(*path, result.diagnostics, err);
     return kInvalid;
   }

@@ -2,6 +2,7 @@
 
 #include <ctime>
 #include <fstream>
+#include <memory>
 #include <optional>
 
 #include "cabind/can/candump_log.hpp"
@@ -97,11 +98,12 @@ int run_replay(std::span<const std::string> args, std::ostream& out, std::ostrea
   PrintingSink sink(out);
   engine::MemoryPreferenceStore preferences;
   diag::Diagnostics diagnostics;
-  const auto engine = engine::Engine::build(config, bus, sink, preferences, diagnostics);
-  if (!engine) {
+  const auto plan = engine::compile(config, diagnostics);
+  if (!plan) {
     err << diagnostics.to_string();
     return 1;
   }
+  const auto engine = std::make_unique<engine::Engine>(*plan, bus, sink, preferences);
   can::LogWriter writer(parsed->out.empty() ? out : out_file);
   auto flush = [&] {
     for (const can::Frame& frame : bus.sent()) {

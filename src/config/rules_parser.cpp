@@ -97,13 +97,17 @@ class RulesParser {
 
   std::optional<Trigger> trigger(const YamlNode& node) {
     if (node.kind == YamlNode::Kind::scalar) {
-      if (!read_.choice(node, {"driver_identified"})) return std::nullopt;
+      const auto event = read_.choice(node, {"driver_identified", "driver_left"});
+      if (!event) return std::nullopt;
+      if (*event == "driver_left") return Trigger{DriverLeft{}};
       return Trigger{DriverIdentified{}};
     }
     const auto map = read_.fields(node, {"signal", "became_true", "after"}, "on");
     if (!map) return std::nullopt;
     if (node.children.size() != 2) {
-      read_.error(node, "'on' takes exactly one of driver_identified, signal, became_true, after");
+      read_.error(node,
+                  "'on' takes exactly one of driver_identified, driver_left, signal, "
+                  "became_true, after");
       return std::nullopt;
     }
     const YamlNode& key = *only_key(node);
@@ -151,18 +155,7 @@ class RulesParser {
       if (!expression) return std::nullopt;
       return Action{SetOutput{std::move(*output), std::move(*expression), read_.at(*set)}};
     }
-    if (recall != nullptr) {
-      if (recall->is_plain_scalar() && recall->value == "profile") return Action{RecallSeat{}};
-      if (recall->is_plain_scalar() && !recall->value.empty() &&
-          std::isdigit(static_cast<unsigned char>(recall->value[0])) != 0) {
-        const auto slot = read_.integer(*recall, 1, 8);
-        if (!slot) return std::nullopt;
-        return Action{RecallSeat{static_cast<std::uint8_t>(*slot)}};
-      }
-      read_.error(*recall,
-                  "recall_seat takes 'profile' or a slot number 1..8, found " + describe(*recall));
-      return std::nullopt;
-    }
+    if (recall != nullptr) return recall_seat(*recall);
     if (navigate->kind == YamlNode::Kind::mapping) {
       const auto target = read_.fields(*navigate, {"favourite"}, "navigate");
       if (!target) return std::nullopt;
@@ -180,6 +173,36 @@ class RulesParser {
       return std::nullopt;
     }
     return Action{Navigate{std::move(*name), read_.at(*navigate)}};
+  }
+
+  // recall_seat: profile | <slot 1..8> | {seat: <seat>, slot: profile | <slot 1..8>}
+  std::optional<Action> recall_seat(const YamlNode& node) {
+    RecallSeat recall;
+    recall.where = read_.at(node);
+    const YamlNode* slot = &node;
+    if (node.kind == YamlNode::Kind::mapping) {
+      const auto map = read_.fields(node, {"seat", "slot"}, "recall_seat");
+      if (!map) return std::nullopt;
+      const YamlNode* seat = read_.required(*map, "seat", "recall_seat");
+      if (seat == nullptr) return std::nullopt;
+      auto name = read_.string(*seat);
+      if (!name) return std::nullopt;
+      recall.seat = std::move(*name);
+      recall.where = read_.at(*seat);
+      slot = map->get("slot");
+      if (slot == nullptr) return Action{std::move(recall)};
+    }
+    if (slot->is_plain_scalar() && slot->value == "profile") return Action{std::move(recall)};
+    if (slot->is_plain_scalar() && !slot->value.empty() &&
+        std::isdigit(static_cast<unsigned char>(slot->value[0])) != 0) {
+      const auto number = read_.integer(*slot, 1, 8);
+      if (!number) return std::nullopt;
+      recall.slot = static_cast<std::uint8_t>(*number);
+      return Action{std::move(recall)};
+    }
+    read_.error(*slot, "recall_seat takes 'profile', a slot number 1..8 or {seat, slot}, found " +
+                           describe(*slot));
+    return std::nullopt;
   }
 
   YamlReader read_;

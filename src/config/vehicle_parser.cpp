@@ -31,8 +31,8 @@ class VehicleParser {
     Config& config = result.config;
     config.file = read_.document().file();
     const auto top = read_.fields(read_.document().root(),
-                                  {"bus", "dbc", "signals", "outputs", "interlocks", "identity",
-                                   "stale_factor", "integrity", "profiles", "rules"},
+                                  {"bus", "dbc", "signals", "outputs", "seats", "interlocks",
+                                   "identity", "stale_factor", "integrity", "profiles", "rules"},
                                   "the vehicle file");
     if (!top) return std::nullopt;
     Bus bus;
@@ -47,6 +47,7 @@ class VehicleParser {
     }
     if (const auto* node = top->get("interlocks")) interlocks(*node, config);
     if (const auto* node = top->get("outputs")) outputs(*node, config);
+    if (const auto* node = top->get("seats")) seats(*node, config);
     if (const auto* node = top->get("identity")) identity(*node, config);
     if (const auto* node = top->get("integrity")) integrity(*node, config);
     if (const auto* node = top->get("stale_factor")) {
@@ -138,8 +139,8 @@ class VehicleParser {
       if (!name) continue;
       const std::string what = "outputs." + *name;
       const YamlNode& body = *node.children[i + 1];
-      const auto map =
-          read_.fields(body, {"signal", "feedback", "range", "learn", "interlock", "send"}, what);
+      const auto map = read_.fields(
+          body, {"signal", "feedback", "range", "learn", "interlock", "send", "role"}, what);
       if (!map) continue;
       Output output;
       output.name = *name;
@@ -186,8 +187,92 @@ class VehicleParser {
         ok = ok && mode.has_value();
         if (mode) output.send = *mode == "cyclic" ? SendMode::cyclic : SendMode::on_change;
       }
+      if (const auto* role = map->get("role")) {
+        auto parsed = output_role(*role, what + ".role");
+        ok = ok && parsed.has_value();
+        if (parsed) output.role = std::move(*parsed);
+      }
       if (ok) ok = writes_a_free_signal(output, config, *node.children[i]);
       if (ok) config.outputs.push_back(std::move(output));
+    }
+  }
+
+  // role: destination_latitude | {kind: seat_memory_recall, seat: Row1.DriverSide}
+  //     | {kind: seat_position, seat: Row1.DriverSide, axis: height}
+  std::optional<OutputRole> output_role(const YamlNode& node, const std::string& what) {
+    OutputRole role;
+    role.where = read_.at(node);
+    const YamlNode* kind = &node;
+    std::optional<YamlReader::Fields> map;
+    if (node.kind == YamlNode::Kind::mapping) {
+      map = read_.fields(node, {"kind", "seat", "axis"}, what);
+      if (!map) return std::nullopt;
+      kind = read_.required(*map, "kind", what);
+      if (kind == nullptr) return std::nullopt;
+    }
+    const auto name = read_.choice(*kind, {"seat_memory_recall", "seat_position",
+                                           "destination_latitude", "destination_longitude"});
+    if (!name) return std::nullopt;
+    if (*name == "seat_memory_recall") role.kind = OutputRoleKind::seat_memory_recall;
+    if (*name == "seat_position") role.kind = OutputRoleKind::seat_position;
+    if (*name == "destination_latitude") role.kind = OutputRoleKind::destination_latitude;
+    if (*name == "destination_longitude") role.kind = OutputRoleKind::destination_longitude;
+    const bool seat_role = role.kind == OutputRoleKind::seat_memory_recall ||
+                           role.kind == OutputRoleKind::seat_position;
+    const YamlNode* seat = map ? map->get("seat") : nullptr;
+    const YamlNode* axis = map ? map->get("axis") : nullptr;
+    if (seat_role && seat == nullptr) {
+      read_.error(node, what + ": a " + *name + " role needs 'seat'");
+      return std::nullopt;
+    }
+    if (!seat_role && seat != nullptr) {
+      read_.error(*seat, what + ": a " + *name + " role has no seat");
+      return std::nullopt;
+    }
+    if (seat != nullptr) {
+      auto text = read_.name(*seat);
+      if (!text) return std::nullopt;
+      role.seat = std::move(*text);
+    }
+    if ((role.kind == OutputRoleKind::seat_position) != (axis != nullptr)) {
+      read_.error(axis != nullptr ? *axis : node,
+                  what +
+                      ": 'axis' belongs to a seat_position role, and a seat_position role "
+                      "needs one");
+      return std::nullopt;
+    }
+    if (axis != nullptr) {
+      auto text = read_.choice(*axis, {"position", "height", "tilt", "backrest_recline",
+                                       "lumbar_support", "headrest_height"});
+      if (!text) return std::nullopt;
+      role.axis = std::move(*text);
+    }
+    return role;
+  }
+
+  // seats: { Row1.DriverSide: { manual_switch: Vehicle.Cabin.Seat.Row1.DriverSide.Switch } }
+  void seats(const YamlNode& node, Config& config) {
+    if (!read_.is_mapping(node, "seats")) return;
+    for (std::size_t i = 0; i + 1 < node.children.size(); i += 2) {
+      auto name = read_.name(*node.children[i]);
+      if (!name) continue;
+      const std::string what = "seats." + *name;
+      const auto map = read_.fields(*node.children[i + 1], {"manual_switch"}, what);
+      if (!map) continue;
+      Seat seat;
+      seat.name = std::move(*name);
+      seat.where = read_.at(*node.children[i]);
+      if (const auto* manual = map->get("manual_switch")) {
+        auto signal = read_.name(*manual);
+        if (!signal) continue;
+        if (config.find_signal(*signal) == nullptr) {
+          read_.error(*manual, what + ".manual_switch: unknown signal '" + *signal +
+                                   "' (declare it under signals:)");
+          continue;
+        }
+        seat.manual_switch = std::move(*signal);
+      }
+      config.seats.push_back(std::move(seat));
     }
   }
 

@@ -135,7 +135,7 @@ json Service::identify(const json& request) {
                                 " is configured");
   }
   const config::SignalMapping* mapping = config.find_signal(source->signal);
-  const dbc::Codec& codec = *active_->codec;
+  const dbc::Codec& codec = *active_->plan->codec;
   const auto ref = codec.find_signal(mapping->source.message, mapping->source.signal);
   const dbc::Message& message = codec.message(ref->message);
   std::array<std::uint8_t, can::max_fd_size> payload{};

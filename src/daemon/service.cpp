@@ -6,7 +6,6 @@
 #include <ctime>
 
 #include "cabind/config/loader.hpp"
-#include "cabind/dbc/codec.hpp"
 #include "generation.hpp"
 
 namespace cabind::daemon {
@@ -75,10 +74,10 @@ std::unique_ptr<Service::Generation> Service::load(diag::Diagnostics& diagnostic
   generation->config = std::move(*loaded.config);
   const config::Bus& bus = generation->config.buses.front();
   if (!bus_) bus_ = std::make_unique<BusSlot>(bus.interface);
-  generation->codec = std::make_unique<dbc::Codec>(bus.database);
+  generation->plan = engine::compile(generation->config, diagnostics);
+  if (!generation->plan) return nullptr;
   generation->engine =
-      engine::Engine::build(generation->config, *bus_, *this, *preferences_, diagnostics);
-  if (!generation->engine) return nullptr;
+      std::make_unique<engine::Engine>(*generation->plan, *bus_, *this, *preferences_);
   return generation;
 }
 
@@ -101,25 +100,8 @@ void Service::start() {
 }
 
 void Service::apply_filters() {
-  // The kernel delivers only the messages that carry a mapped signal.
-  const config::Config& config = active_->config;
-  const dbc::Database& database = config.buses.front().database;
-  std::vector<can::Filter> filters;
-  auto add = [&](const config::SignalRef& ref) {
-    const dbc::Message* message = database.find_message(ref.message);
-    if (message == nullptr) return;
-    const auto filter = can::Filter::exact(message->id, message->extended);
-    for (const auto& f : filters) {
-      if (f.id == filter.id && f.extended == filter.extended) return;
-    }
-    filters.push_back(filter);
-  };
-  for (const auto& mapping : config.signals)
-    add(mapping.source);
-  for (const auto& output : config.outputs) {
-    if (output.feedback) add(*output.feedback);
-  }
-  bus_->set_filters(filters);
+  // The kernel delivers only the messages that carry a bound signal.
+  bus_->set_filters(active_->plan->filters);
 }
 
 void Service::open_bus() {

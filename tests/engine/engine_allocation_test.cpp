@@ -54,13 +54,16 @@ class EngineAllocation : public ::testing::Test {
     EXPECT_TRUE(loaded.ok()) << loaded.diagnostics.to_string();
     config_ = std::move(*loaded.config);
     diag::Diagnostics diagnostics;
-    engine_ = Engine::build(config_, bus_, sink_, preferences_, diagnostics);
+    plan_ = compile(config_, diagnostics);
+    EXPECT_TRUE(plan_) << diagnostics.to_string();
+    engine_ = std::make_unique<Engine>(*plan_, bus_, sink_, preferences_);
     engine_->set_local_time({7, 30, 1});
   }
   config::Config config_;
   CountingBus bus_;
   CountingSink sink_;
   MemoryPreferenceStore preferences_;
+  std::unique_ptr<const Plan> plan_;
   std::unique_ptr<Engine> engine_;
 };
 

@@ -37,8 +37,9 @@ class Harness {
     if (!loaded.ok()) ADD_FAILURE() << loaded.diagnostics.to_string();
     config_ = std::make_unique<config::Config>(std::move(*loaded.config));
     diag::Diagnostics diagnostics;
-    engine = Engine::build(*config_, bus, sink, preferences, diagnostics);
-    if (!engine) ADD_FAILURE() << diagnostics.to_string();
+    plan = compile(*config_, diagnostics);
+    if (!plan) ADD_FAILURE() << diagnostics.to_string();
+    engine = std::make_unique<Engine>(*plan, bus, sink, preferences);
     // Monday 07:30 unless a test says otherwise.
     engine->set_local_time({7, 30, 1});
   }
@@ -101,6 +102,7 @@ class Harness {
   can::MemoryBus bus{"vcan0"};
   RecordingSink sink;
   MemoryPreferenceStore preferences;
+  std::unique_ptr<const Plan> plan;
   std::unique_ptr<Engine> engine;
 
  private:

@@ -64,6 +64,29 @@ struct Range {
   double max = 0.0;
 };
 
+// What an output is for the engine, from its `role:`. Nothing is inferred from names.
+enum class OutputRoleKind : std::uint8_t {
+  none,                  // a plain output: rules `set` it
+  seat_memory_recall,    // a seat's memory slot recall (`recall_seat` actions)
+  seat_position,         // one axis of a seat's position (`axis`)
+  destination_latitude,  // navigation destination, WGS84 degrees (`navigate` actions)
+  destination_longitude,
+};
+
+struct OutputRole {
+  OutputRoleKind kind = OutputRoleKind::none;
+  std::string seat;  // seat roles: the seat or station, e.g. "Row1.DriverSide"
+  std::string axis;  // seat_position: "position", "height", "backrest_recline", ...
+  diag::Location where;
+};
+
+// A seat named by output roles, with the inputs that belong to it (`seats:`).
+struct Seat {
+  std::string name;           // e.g. "Row1.DriverSide"
+  std::string manual_switch;  // a semantic signal; non-zero = the occupant moves the seat
+  diag::Location where;
+};
+
 struct Output {
   std::string name;                   // semantic name rules "set"
   SignalRef signal;                   // where the command is written
@@ -73,6 +96,7 @@ struct Output {
   std::string interlock;  // name of the interlock that must hold; empty = none
   SendMode send = SendMode::on_change;
   std::chrono::milliseconds cycle{0};  // from the DBC when send == cyclic
+  OutputRole role;
   diag::Location where;
 };
 
@@ -126,6 +150,7 @@ struct MessageIntegrity {
 // ---- rules.yaml ----
 
 struct DriverIdentified {};
+struct DriverLeft {};  // the active driver left (identity.leave held for its time)
 struct SignalChanged {
   std::string signal;  // a semantic name of `signals`
   diag::Location where;
@@ -136,7 +161,8 @@ struct BecameTrue {
 struct AfterIdentified {
   std::chrono::milliseconds delay{0};
 };
-using Trigger = std::variant<DriverIdentified, SignalChanged, BecameTrue, AfterIdentified>;
+using Trigger =
+    std::variant<DriverIdentified, DriverLeft, SignalChanged, BecameTrue, AfterIdentified>;
 
 struct SetOutput {
   std::string output;  // a name of `outputs`
@@ -145,6 +171,8 @@ struct SetOutput {
 };
 struct RecallSeat {
   std::optional<std::uint8_t> slot;  // empty = the active profile's memory slot
+  std::string seat;                  // empty = the only seat with a recall output
+  diag::Location where;
 };
 struct Navigate {
   std::string favourite;  // empty = the profile's default for the weekday and time
@@ -166,6 +194,7 @@ struct Config {
   std::vector<Bus> buses;  // the first is the default bus
   std::vector<SignalMapping> signals;
   std::vector<Output> outputs;
+  std::vector<Seat> seats;
   std::vector<Interlock> interlocks;
   Identity identity;
   std::uint32_t stale_factor = 10;  // a signal is stale after stale_factor x cycle time

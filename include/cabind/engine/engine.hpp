@@ -26,17 +26,14 @@
 #include <memory>
 #include <optional>
 #include <span>
-#include <string>
 #include <string_view>
 #include <vector>
 
 #include "cabind/can/bus.hpp"
-#include "cabind/config/config.hpp"
-#include "cabind/dbc/codec.hpp"
-#include "cabind/diag/diagnostic.hpp"
 #include "cabind/engine/actuator.hpp"
 #include "cabind/engine/audit.hpp"
 #include "cabind/engine/identity_resolver.hpp"
+#include "cabind/engine/plan.hpp"
 #include "cabind/engine/preference_store.hpp"
 #include "cabind/rules/compiled_expression.hpp"
 #include "cabind/signal/frame_router.hpp"
@@ -52,17 +49,14 @@ struct LocalTime {
 
 class Engine {
  public:
-  // Compiles the configuration's interlocks and rules. Returns nullptr after adding every
-  // error (file:line:column) to `diagnostics`. `config`, `bus`, `audit` and `preferences`
-  // must outlive the engine.
-  [[nodiscard]] static std::unique_ptr<Engine> build(const config::Config& config, can::Bus& bus,
-                                                     AuditSink& audit, PreferenceStore& preferences,
-                                                     diag::Diagnostics& diagnostics);
+  // The run-time state of one compiled plan. `plan`, `bus`, `audit` and `preferences` must
+  // outlive the engine; nothing of the Config is used. Allocates only here.
+  Engine(const Plan& plan, can::Bus& bus, AuditSink& audit, PreferenceStore& preferences);
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
   ~Engine();
 
-  // One received frame; its time() is "now". Runs advance(frame.time()) first.
+  // One received frame; its time() is "now" (monotonic). Runs advance(frame.time()) first.
   void on_frame(const can::Frame& frame) noexcept;
   // Moves time forward: staleness, debounced identity, timers, retries and cyclic frames.
   void advance(can::Timestamp now) noexcept;
@@ -71,45 +65,65 @@ class Engine {
   // daemon keeps the driver across a reload). False when no profile has that id.
   bool restore_driver(std::string_view profile_id) noexcept;
 
+  [[nodiscard]] const Plan& plan() const noexcept { return plan_; }
   [[nodiscard]] const profile::Profile* driver() const noexcept;
   [[nodiscard]] const signal::SignalTable& signals() const noexcept { return table_; }
   // The slot of a semantic signal name, for tests and tools. Allocation-free.
-  [[nodiscard]] std::optional<std::uint32_t> slot(std::string_view name) const noexcept;
-  [[nodiscard]] const Actuator& actuator() const noexcept { return *actuator_; }
+  [[nodiscard]] std::optional<std::uint32_t> slot(std::string_view name) const noexcept {
+    return plan_.slot(name);
+  }
+  [[nodiscard]] const Actuator& actuator() const noexcept { return actuator_; }
   // Frames whose configured counter or checksum check failed, since the engine was built.
   [[nodiscard]] std::uint64_t integrity_failures() const noexcept {
-    return router_->integrity_failures();
+    return router_.integrity_failures();
   }
   // Whether the named interlock holds now (unknown = false).
   [[nodiscard]] bool interlock_holds(std::string_view name) const noexcept;
 
-  struct Impl;  // compiled rules and their state, private to engine.cpp
-
  private:
-  Engine(const config::Config& config, can::Bus& bus, AuditSink& audit,
-         PreferenceStore& preferences, std::unique_ptr<dbc::Codec> codec,
-         std::vector<std::chrono::nanoseconds> timeouts);
+  struct RuleState {
+    bool edge_state = false;  // became_true: the condition's last value
+    bool timer_armed = false;
+    can::Timestamp timer_due{};
+  };
+  struct PendingSet {
+    bool set = false;
+    int priority = 0;
+    double value = 0.0;
+    std::size_t rule = kNoIndex;
+  };
 
   void handle_changes(std::span<const std::uint32_t> slots, can::Timestamp now) noexcept;
+  void on_feedback(std::size_t output, double value, can::Timestamp now) noexcept;
+  void on_manual_switch(const SeatPlan& seat, can::Timestamp now) noexcept;
   void on_driver_change(const DriverChange& change, can::Timestamp now) noexcept;
+  void run_timers(can::Timestamp now) noexcept;
   void load_profile_values(const profile::Profile& driver) noexcept;
   void run_rule(std::size_t rule, can::Timestamp now) noexcept;
+  void run_action(std::size_t rule, const ActionPlan& action, const rules::EvalContext& context,
+                  can::Timestamp now) noexcept;
+  void navigate(std::size_t rule, const ActionPlan& action, can::Timestamp now) noexcept;
+  void propose(std::size_t rule, std::size_t output, double value, can::Timestamp now) noexcept;
+  void report_unknown(std::size_t rule, std::size_t output, std::string_view detail,
+                      can::Timestamp now) noexcept;
   void commit(can::Timestamp now) noexcept;
   [[nodiscard]] rules::EvalContext context() const noexcept;
 
-  const config::Config& config_;
+  const Plan& plan_;
   AuditSink& audit_;
   PreferenceStore& preferences_;
-  std::unique_ptr<dbc::Codec> codec_;
   signal::SignalTable table_;
-  std::unique_ptr<signal::FrameRouter> router_;
-  std::unique_ptr<IdentityResolver> identity_;
-  std::vector<Interlock> interlocks_;
-  std::unique_ptr<Actuator> actuator_;
-  std::unique_ptr<Impl> impl_;
+  signal::FrameRouter router_;
+  IdentityResolver identity_;
+  Actuator actuator_;
+  std::vector<RuleState> rule_states_;
+  std::vector<double> profile_values_;
+  std::vector<std::uint8_t> profile_validity_;
+  std::vector<PendingSet> pending_;                        // per output, for the current pass
+  can::Timestamp next_timer_due_ = can::Timestamp::max();  // earliest armed `after` timer
   LocalTime local_time_;
   can::Timestamp now_{};
-  std::vector<std::uint32_t> scratch_;  // changed slots, sized at build
+  std::vector<std::uint32_t> scratch_;  // changed slots, sized at construction
 };
 
 }  // namespace cabind::engine

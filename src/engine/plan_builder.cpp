@@ -1,0 +1,256 @@
+#include "plan_builder.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <stdexcept>
+#include <utility>
+#include <variant>
+
+#include "cabind/profile/profile.hpp"
+#include "cabind/rules/compiler.hpp"
+
+namespace cabind::engine {
+
+namespace {
+
+constexpr std::string_view kProfilePrefix = "profile.";
+
+// Profile fields that hold a yes/no value read as booleans in expressions.
+bool profile_field_is_boolean(std::string_view path) {
+  return path == "climate.ac";
+}
+
+std::string_view role_name(config::OutputRoleKind kind) {
+  switch (kind) {
+    case config::OutputRoleKind::none:
+      return "none";
+    case config::OutputRoleKind::seat_memory_recall:
+      return "seat_memory_recall";
+    case config::OutputRoleKind::seat_position:
+      return "seat_position";
+    case config::OutputRoleKind::destination_latitude:
+      return "destination_latitude";
+    case config::OutputRoleKind::destination_longitude:
+      return "destination_longitude";
+  }
+  return "?";
+}
+
+}  // namespace
+
+std::optional<rules::Symbol> PlanSymbols::resolve(std::string_view name) const {
+  if (name.substr(0, kProfilePrefix.size()) != kProfilePrefix) return signals.resolve(name);
+  const std::string_view path = name.substr(kProfilePrefix.size());
+  if (!profile::is_known_field(path)) return std::nullopt;
+  const auto it = std::find(profile_paths.begin(), profile_paths.end(), path);
+  const auto slot = static_cast<std::uint32_t>(it - profile_paths.begin());
+  if (it == profile_paths.end()) profile_paths.emplace_back(path);
+  const rules::ValueType type =
+      profile_field_is_boolean(path) ? rules::ValueType::boolean : rules::ValueType::number;
+  return rules::Symbol{rules::SymbolKind::profile_field, type, slot, {}};
+}
+
+std::vector<std::string> PlanSymbols::known_names() const {
+  return signals.known_names();
+}
+
+bool PlanBuilder::build() {
+  const config::Bus& bus = config_.buses.front();
+  plan_.file = config_.file;
+  plan_.bus_name = bus.name;
+  plan_.interface = bus.interface;
+  plan_.fd = bus.fd;
+  plan_.codec = std::make_unique<dbc::Codec>(bus.database);
+  // Views into these names are taken as they are filled: no reallocation afterwards.
+  plan_.outputs.reserve(config_.outputs.size());
+  plan_.interlock_names.reserve(config_.interlocks.size());
+  plan_.rules.reserve(config_.rules.size());
+  add_signals();
+  if (failed()) return false;
+  add_outputs();
+  add_seats();
+  add_roles();
+  add_interlocks();
+  if (failed()) return false;
+  add_rules();
+  add_dependencies();
+  add_identity();
+  add_integrity();
+  if (failed()) return false;
+  add_filters();
+  warn_unaccounted_signals();
+  plan_.profile_paths = symbols_.profile_paths;
+  plan_.identity = config_.identity;
+  plan_.profiles = config_.profiles;
+  return !failed();
+}
+
+// A new slot bound to `ref`, stale after stale_factor cycle times (never without a cycle).
+std::optional<std::uint32_t> PlanBuilder::bind(const config::SignalRef& ref, std::string name) {
+  const config::Bus& bus = config_.buses.front();
+  if (!ref.bus.empty() && ref.bus != bus.name) {
+    diagnostics_.error(ref.where, "signal '" + ref.message + "." + ref.signal + "' is on bus '" +
+                                      ref.bus + "': only the default bus is supported");
+    return std::nullopt;
+  }
+  const auto found = plan_.codec->find_signal(ref.message, ref.signal);
+  if (!found) {
+    diagnostics_.error(ref.where, "unknown DBC signal '" + ref.message + "." + ref.signal + "'");
+    return std::nullopt;
+  }
+  const auto slot = static_cast<std::uint32_t>(plan_.timeouts.size());
+  const auto cycle = plan_.codec->message(found->message).cycle_time_ms.value_or(0);
+  plan_.timeouts.push_back(std::chrono::milliseconds(std::uint64_t{cycle} * config_.stale_factor));
+  plan_.bindings.push_back({slot, *found});
+  plan_.slot_names.push_back(std::move(name));
+  return slot;
+}
+
+void PlanBuilder::add_signals() {
+  for (const config::SignalMapping& mapping : config_.signals) {
+    const auto slot = bind(mapping.source, mapping.name);
+    if (!slot) continue;
+    const dbc::Signal& dbc_signal = plan_.codec->signal(plan_.bindings.back().ref);
+    std::vector<rules::NamedValue> names;
+    for (const auto& value : dbc_signal.values) {
+      names.push_back(
+          {value.name, static_cast<double>(value.raw) * dbc_signal.factor + dbc_signal.offset});
+    }
+    symbols_.signals.add_signal(mapping.name, *slot, rules::ValueType::number, std::move(names));
+  }
+  plan_.signal_count = plan_.timeouts.size();
+}
+
+void PlanBuilder::add_outputs() {
+  for (const config::Output& output : config_.outputs)
+    add_output(output);
+  plan_.feedback_output.assign(plan_.slot_count(), -1);
+  for (std::size_t o = 0; o < plan_.specs.size(); ++o) {
+    if (plan_.specs[o].feedback_slot == kNoFeedback) continue;
+    plan_.feedback_output[static_cast<std::size_t>(plan_.specs[o].feedback_slot)] =
+        static_cast<int>(o);
+  }
+}
+
+void PlanBuilder::add_output(const config::Output& output) {
+  const auto ref = plan_.codec->find_signal(output.signal.message, output.signal.signal);
+  if (!ref) {
+    diagnostics_.error(output.signal.where, "unknown DBC signal '" + output.signal.message + "." +
+                                                output.signal.signal + "'");
+    return;
+  }
+  OutputPlan& info = plan_.outputs.emplace_back();
+  info.name = output.name;
+  info.learn = output.learn;
+  info.range = output.range;
+  info.role = output.role.kind;
+  OutputSpec spec;
+  spec.name = info.name;
+  spec.ref = *ref;
+  if (output.range) {
+    spec.min = output.range->min;
+    spec.max = output.range->max;
+  }
+  spec.cyclic = output.send == config::SendMode::cyclic;
+  const auto cycle_ms = plan_.codec->message(ref->message).cycle_time_ms.value_or(0);
+  spec.cycle = output.cycle.count() > 0
+                   ? std::chrono::nanoseconds(output.cycle)
+                   : std::chrono::nanoseconds(std::chrono::milliseconds(cycle_ms));
+  if (output.feedback) {
+    if (const auto slot = bind(*output.feedback, output.name + " feedback")) {
+      spec.feedback_slot = static_cast<int>(*slot);
+      const dbc::SignalRef fb_ref = plan_.bindings.back().ref;
+      spec.tolerance = std::fabs(plan_.codec->signal(fb_ref).factor) / 2.0;
+      const auto fb_cycle = plan_.codec->message(fb_ref.message).cycle_time_ms.value_or(0);
+      spec.confirm_timeout = std::chrono::milliseconds(std::max<std::uint32_t>(3 * fb_cycle, 100));
+    }
+  }
+  if (!output.interlock.empty()) {
+    const auto it =
+        std::find_if(config_.interlocks.begin(), config_.interlocks.end(),
+                     [&](const config::Interlock& i) { return i.name == output.interlock; });
+    if (it == config_.interlocks.end()) {
+      diagnostics_.error(output.where, "unknown interlock '" + output.interlock + "'");
+      return;
+    }
+    spec.interlock = static_cast<int>(it - config_.interlocks.begin());
+  }
+  plan_.specs.push_back(spec);
+}
+
+// Seats are named by output roles; `seats:` adds their inputs (the manual switch).
+void PlanBuilder::add_seats() {
+  auto seat_index = [&](const std::string& name) {
+    for (std::size_t s = 0; s < plan_.seats.size(); ++s) {
+      if (plan_.seats[s].name == name) return s;
+    }
+    plan_.seats.push_back(SeatPlan{.name = name});
+    return plan_.seats.size() - 1;
+  };
+  for (std::size_t o = 0; o < plan_.outputs.size(); ++o) {
+    const config::Output& output = config_.outputs[o];
+    if (output.role.seat.empty()) continue;
+    plan_.outputs[o].seat = seat_index(output.role.seat);
+  }
+  for (const config::Seat& seat : config_.seats) {
+    const auto it = std::find_if(plan_.seats.begin(), plan_.seats.end(),
+                                 [&](const SeatPlan& s) { return s.name == seat.name; });
+    if (it == plan_.seats.end()) {
+      diagnostics_.warning(seat.where, "seat '" + seat.name + "' is named by no output's role");
+      continue;
+    }
+    if (seat.manual_switch.empty()) continue;
+    const auto symbol = symbols_.signals.resolve(seat.manual_switch);
+    if (symbol) it->manual_switch = symbol->slot;
+  }
+}
+
+// Each role an output declares, checked for what the engine needs of it.
+void PlanBuilder::add_roles() {
+  for (std::size_t o = 0; o < plan_.outputs.size(); ++o) {
+    const config::Output& output = config_.outputs[o];
+    std::size_t* single = nullptr;
+    switch (output.role.kind) {
+      case config::OutputRoleKind::none:
+        continue;
+      case config::OutputRoleKind::destination_latitude:
+        single = &plan_.latitude;
+        break;
+      case config::OutputRoleKind::destination_longitude:
+        single = &plan_.longitude;
+        break;
+      case config::OutputRoleKind::seat_memory_recall:
+        single = &plan_.seats[plan_.outputs[o].seat].recall;
+        break;
+      case config::OutputRoleKind::seat_position:
+        plan_.seats[plan_.outputs[o].seat].positions.push_back(o);
+        continue;
+    }
+    if (*single != kNoIndex) {
+      diagnostics_.error(output.role.where,
+                         "output '" + output.name + "' has role " +
+                             std::string(role_name(output.role.kind)) +
+                             (output.role.seat.empty() ? "" : " of seat " + output.role.seat) +
+                             ", which output '" + plan_.outputs[*single].name + "' already has");
+      continue;
+    }
+    *single = o;
+  }
+}
+
+void PlanBuilder::add_interlocks() {
+  for (const config::Interlock& interlock : config_.interlocks) {
+    auto compiled = expression(interlock.condition, rules::ValueType::boolean);
+    if (!compiled) continue;
+    const std::string& name = plan_.interlock_names.emplace_back(interlock.name);
+    plan_.interlocks.push_back({name, std::move(*compiled)});
+  }
+}
+
+std::optional<rules::CompiledExpression> PlanBuilder::expression(
+    const config::Expression& expression, rules::ValueType type) {
+  return rules::compile_expression(expression.text, expression.where, symbols_, type, diagnostics_);
+}
+
+}  // namespace cabind::engine

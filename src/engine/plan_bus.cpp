@@ -1,0 +1,115 @@
+// PlanBuilder: what the plan needs of the bus: identity slots, integrity checks, kernel
+// filters, and the command messages' signals that nothing accounts for.
+#include <cstdio>
+#include <stdexcept>
+#include <string>
+
+#include "plan_builder.hpp"
+
+namespace cabind::engine {
+
+namespace {
+
+signal::ChecksumAlgorithm algorithm(config::ChecksumAlgorithm algorithm) {
+  switch (algorithm) {
+    case config::ChecksumAlgorithm::xor8:
+      return signal::ChecksumAlgorithm::xor8;
+    case config::ChecksumAlgorithm::sum8:
+      return signal::ChecksumAlgorithm::sum8;
+    case config::ChecksumAlgorithm::crc8_sae_j1850:
+      return signal::ChecksumAlgorithm::crc8_sae_j1850;
+  }
+  return signal::ChecksumAlgorithm::xor8;
+}
+
+std::string format_number(double value) {
+  char text[32];
+  const int n = std::snprintf(text, sizeof text, "%g", value);
+  return std::string(text, n > 0 ? static_cast<std::size_t>(n) : 0U);
+}
+
+}  // namespace
+
+void PlanBuilder::add_identity() {
+  plan_.identity_source.assign(plan_.slot_count(), -1);
+  for (std::size_t s = 0; s < config_.identity.sources.size(); ++s) {
+    const config::IdentitySource& source = config_.identity.sources[s];
+    const auto symbol = symbols_.signals.resolve(source.signal);
+    if (!symbol) {
+      diagnostics_.error(source.where, "unknown identity signal '" + source.signal + "'");
+      continue;
+    }
+    plan_.identity_source[symbol->slot] = static_cast<int>(s);
+  }
+}
+
+void PlanBuilder::add_integrity() {
+  const config::Bus& bus = config_.buses.front();
+  for (const config::MessageIntegrity& check : config_.integrity) {
+    const auto message = plan_.codec->find_message(check.message);
+    if (check.bus != bus.name || !message) {
+      diagnostics_.error(check.where, "integrity: message '" + check.message +
+                                          "' is not on the default bus '" + bus.name + "'");
+      continue;
+    }
+    signal::IntegritySpec spec;
+    spec.message = *message;
+    if (!check.counter.empty())
+      spec.counter = plan_.codec->find_signal(check.message, check.counter);
+    if (!check.checksum_signal.empty()) {
+      spec.checksum = plan_.codec->find_signal(check.message, check.checksum_signal);
+    }
+    spec.algorithm = algorithm(check.checksum_algorithm);
+    spec.max_counter_skips = check.max_counter_skips;
+    spec.recovery_frames = check.recovery_frames;
+    plan_.integrity.push_back(spec);
+  }
+  // The router checks every spec against the codec: one built here refuses what the engine's
+  // would, at load time.
+  try {
+    const signal::FrameRouter router(*plan_.codec, plan_.bindings, plan_.integrity);
+  } catch (const std::invalid_argument& error) {
+    diagnostics_.error({config_.file, 0, 0}, error.what());
+  }
+}
+
+// The kernel delivers only the messages that carry a bound signal.
+void PlanBuilder::add_filters() {
+  for (const signal::Binding& binding : plan_.bindings) {
+    const dbc::Message& message = plan_.codec->message(binding.ref.message);
+    const auto filter = can::Filter::exact(message.id, message.extended);
+    bool known = false;
+    for (const can::Filter& f : plan_.filters)
+      known = known || (f.id == filter.id && f.extended == filter.extended);
+    if (!known) plan_.filters.push_back(filter);
+  }
+}
+
+// A command frame carries every signal of its message: one that no output writes goes out
+// at its GenSigStartValue (0 when the DBC gives none) in every frame the actuator sends.
+void PlanBuilder::warn_unaccounted_signals() {
+  std::vector<bool> warned(plan_.codec->message_count(), false);
+  for (std::size_t o = 0; o < plan_.specs.size(); ++o) {
+    const std::uint16_t index = plan_.specs[o].ref.message;
+    if (warned[index]) continue;
+    warned[index] = true;
+    const dbc::Message& message = plan_.codec->message(index);
+    for (std::size_t s = 0; s < message.signals.size(); ++s) {
+      const dbc::SignalRef ref{index, static_cast<std::uint16_t>(s)};
+      bool written = false;
+      for (const OutputSpec& spec : plan_.specs)
+        written = written || spec.ref == ref;
+      if (written) continue;
+      const dbc::Signal& signal = message.signals[s];
+      const double raw = signal.start_value.value_or(0.0);
+      diagnostics_.warning(config_.outputs[o].signal.where,
+                           "message '" + message.name + "' carries signal '" + signal.name +
+                               "', which no output writes: every command frame sends it at " +
+                               (signal.start_value ? "its GenSigStartValue" : "raw 0") + " (" +
+                               format_number(raw * signal.factor + signal.offset) +
+                               (signal.unit.empty() ? "" : " " + signal.unit) + ")");
+    }
+  }
+}
+
+}  // namespace cabind::engine
