@@ -2,6 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
+
+#include "cabind/can/candump_log.hpp"
+#include "cabind/dbc/parser.hpp"
+#include "cabind/signal/frame_router.hpp"
+
 namespace cabind::engine {
 namespace {
 
@@ -323,6 +329,95 @@ TEST_F(IdentityResolverTest, ADebounceInProgressAtLeaveSelectsWhenItCompletes) {
   ASSERT_TRUE(change);
   EXPECT_EQ(change->driver->id, "alice");
   EXPECT_EQ(change->previous, nullptr);
+}
+
+}  // namespace
+}  // namespace cabind::engine
+
+namespace cabind::engine {
+namespace {
+
+// The router and the resolver wired as the engine must wire them: presence bindings for
+// identity signals, observe() for every presented slot, withdraw() for an identity slot
+// that became stale, invalid or missing, poll() as time advances.
+class IdentityWiringTest : public IdentityResolverTest {
+ protected:
+  IdentityWiringTest()
+      : codec_(demo_codec()),
+        table_({milliseconds(0), milliseconds(0), milliseconds(1000)}),  // fob: 10 x 100 ms
+        bindings_{signal::Binding{0, *codec_.find_signal("Memory_Switch", "Button"), true},
+                  signal::Binding{1, *codec_.find_signal("Identity_Token", "PhoneToken"), true},
+                  signal::Binding{2, *codec_.find_signal("Keyfob_Status", "FobId"), true}},
+        router_(codec_, bindings_) {}
+
+  static dbc::Codec demo_codec() {
+    auto result = dbc::parse_file(CABIND_SOURCE_DIR "/config/demo/demo_body.dbc");
+    EXPECT_TRUE(result.ok()) << result.diagnostics.to_string();
+    return dbc::Codec(std::move(*result.database));
+  }
+
+  // Slot i is identity source i. Returns the last driver change the frame made.
+  std::optional<DriverChange> deliver(IdentityResolver& resolver, const char* text, int ms) {
+    auto frame = can::parse_frame_text(text, nullptr);
+    EXPECT_TRUE(frame) << text;
+    const can::Timestamp now = milliseconds(ms);
+    frame->set_time(now);
+    std::optional<DriverChange> change;
+    const signal::Routed routed = router_.route(*frame, table_, changed_, presented_);
+    for (std::size_t i = 0; i < routed.presented; ++i) {
+      if (auto made = resolver.observe(presented_[i], table_.value(presented_[i]), now)) {
+        change = made;
+      }
+    }
+    for (std::size_t i = 0; i < routed.changed; ++i) {
+      if (!table_.is_valid(changed_[i])) resolver.withdraw(changed_[i], now);
+    }
+    resolver.poll(now);
+    return change;
+  }
+
+  dbc::Codec codec_;
+  signal::SignalTable table_;
+  std::array<signal::Binding, 3> bindings_;
+  signal::FrameRouter router_;
+  std::array<std::uint32_t, 8> changed_{};
+  std::array<std::uint32_t, 8> presented_{};
+};
+
+TEST_F(IdentityWiringTest, AWithdrawnMultiplexedTokenLetsTheFobSelectAgain) {
+  identity_.sources[kPhone].present = milliseconds(60'000);  // only the multiplexor ends it
+  IdentityResolver resolver(identity_, directory_);
+  // Carla's phone token (TokenType 1), repeated across its 500 ms debounce.
+  deliver(resolver, "230#0101A0A1C4", 0);
+  const auto carla = deliver(resolver, "230#0101A0A1C4", 500);
+  ASSERT_TRUE(carla);
+  EXPECT_EQ(carla->driver->id, "carla");
+  // Alice's fob while the token is presented: outranked.
+  for (int t = 600; t <= 900; t += 100) {
+    EXPECT_FALSE(deliver(resolver, "120#03000000", t)) << t;
+  }
+  // The multiplexor moves on to a face-ID token: the phone token is withdrawn.
+  deliver(resolver, "230#02EFBEADDE", 1000);
+  EXPECT_FALSE(resolver.claims(kPhone, milliseconds(1000)));
+  EXPECT_EQ(resolver.driver()->id, "carla") << "withdrawing a claim changes no driver";
+  // Alice's fob reports none (0), then presents again: a new claim, and nothing outranks it.
+  deliver(resolver, "120#00000000", 2000);
+  deliver(resolver, "120#03000000", 3000);
+  deliver(resolver, "120#03000000", 3100);
+  const auto alice = deliver(resolver, "120#03000000", 3200);
+  ASSERT_TRUE(alice);
+  EXPECT_EQ(alice->driver->id, "alice");
+  EXPECT_EQ(alice->previous->id, "carla");
+}
+
+TEST_F(IdentityWiringTest, AShortFobFrameCancelsItsDebounce) {
+  IdentityResolver resolver(identity_, directory_);
+  deliver(resolver, "120#03000000", 0);
+  deliver(resolver, "120#03000000", 100);
+  deliver(resolver, "120#03", 150);  // 1 of 4 bytes: malformed, the fob slot invalid
+  EXPECT_FALSE(deliver(resolver, "120#03000000", 200));
+  EXPECT_FALSE(deliver(resolver, "120#03000000", 300));
+  EXPECT_TRUE(deliver(resolver, "120#03000000", 400));
 }
 
 }  // namespace
