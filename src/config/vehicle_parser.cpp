@@ -307,7 +307,7 @@ class VehicleParser {
   }
 
   void identity(const YamlNode& node, Config& config) {
-    const auto map = read_.fields(node, {"sources", "tie_break"}, "identity");
+    const auto map = read_.fields(node, {"sources", "tie_break", "leave"}, "identity");
     if (!map) return;
     if (const auto* tie = map->get("tie_break")) {
       if (const auto policy = read_.choice(*tie, {"most_recent", "keep_current"})) {
@@ -315,53 +315,96 @@ class VehicleParser {
             *policy == "most_recent" ? TieBreak::most_recent : TieBreak::keep_current;
       }
     }
+    if (const auto* leave = map->get("leave")) config.identity.leave = identity_leave(*leave);
     const auto* sources = read_.required(*map, "sources", "identity");
     if (sources == nullptr || !read_.is_sequence(*sources, "identity.sources")) return;
     for (const YamlNode* item : sources->children) {
-      const auto source =
-          read_.fields(*item, {"signal", "kind", "priority", "debounce_ms"}, "an identity source");
-      if (!source) continue;
-      IdentitySource result;
-      result.where = read_.at(*item);
-      bool ok = true;
-      if (const auto* signal = read_.required(*source, "signal", "an identity source")) {
-        auto name = read_.name(*signal);
-        if (name && config.find_signal(*name) == nullptr) {
-          read_.error(*signal, "identity source '" + *name + "' is not one of signals");
-          name.reset();
-        }
-        ok = ok && name.has_value();
-        if (name) result.signal = std::move(*name);
-      } else {
-        ok = false;
-      }
-      if (const auto* kind = read_.required(*source, "kind", "an identity source")) {
-        const auto text =
-            read_.choice(*kind, {"key_fob", "seat_memory_button", "phone", "face_id"});
-        ok = ok && text.has_value();
-        if (text) result.kind = *profile::identifier_kind_from_string(*text);
-      } else {
-        ok = false;
-      }
-      if (const auto* priority = source->get("priority")) {
-        const auto value = read_.integer(*priority, 0, 1000);
-        ok = ok && value.has_value();
-        result.priority = static_cast<int>(value.value_or(0));
-      }
-      if (const auto* debounce = source->get("debounce_ms")) {
-        const auto value = read_.integer(*debounce, 0, 60'000);
-        ok = ok && value.has_value();
-        result.debounce = std::chrono::milliseconds(value.value_or(0));
-      }
-      for (const auto& earlier : config.identity.sources) {
-        if (ok && earlier.signal == result.signal) {
-          read_.error(*item, "signal '" + result.signal + "' is already an identity source (line " +
-                                 std::to_string(earlier.where.line) + ")");
-          ok = false;
-        }
-      }
-      if (ok) config.identity.sources.push_back(std::move(result));
+      auto result = identity_source(*item, config);
+      if (result) config.identity.sources.push_back(std::move(*result));
     }
+  }
+
+  // leave: { when: "<expression>", for: 3s }
+  std::optional<IdentityLeave> identity_leave(const YamlNode& node) {
+    const auto map = read_.fields(node, {"when", "for"}, "identity.leave");
+    if (!map) return std::nullopt;
+    IdentityLeave leave;
+    leave.where = read_.at(node);
+    bool ok = true;
+    if (const auto* when = read_.required(*map, "when", "identity.leave")) {
+      auto condition = read_.expression(*when);
+      ok = condition.has_value();
+      if (condition) leave.when = std::move(*condition);
+    } else {
+      ok = false;
+    }
+    if (const auto* hold = read_.required(*map, "for", "identity.leave")) {
+      const auto duration = read_.duration(*hold);
+      ok = ok && duration.has_value();
+      leave.hold = duration.value_or(std::chrono::milliseconds(0));
+    } else {
+      ok = false;
+    }
+    if (!ok) return std::nullopt;
+    return leave;
+  }
+
+  std::optional<IdentitySource> identity_source(const YamlNode& item, const Config& config) {
+    const auto source =
+        read_.fields(item, {"signal", "kind", "priority", "debounce_ms", "present_ms", "when"},
+                     "an identity source");
+    if (!source) return std::nullopt;
+    IdentitySource result;
+    result.where = read_.at(item);
+    bool ok = true;
+    if (const auto* signal = read_.required(*source, "signal", "an identity source")) {
+      auto name = read_.name(*signal);
+      if (name && config.find_signal(*name) == nullptr) {
+        read_.error(*signal, "identity source '" + *name + "' is not one of signals");
+        name.reset();
+      }
+      ok = ok && name.has_value();
+      if (name) result.signal = std::move(*name);
+    } else {
+      ok = false;
+    }
+    if (const auto* kind = read_.required(*source, "kind", "an identity source")) {
+      const auto text = read_.choice(*kind, {"key_fob", "seat_memory_button", "phone", "face_id"});
+      ok = ok && text.has_value();
+      if (text) result.kind = *profile::identifier_kind_from_string(*text);
+    } else {
+      ok = false;
+    }
+    if (const auto* priority = source->get("priority")) {
+      const auto value = read_.integer(*priority, 0, 1000);
+      ok = ok && value.has_value();
+      result.priority = static_cast<int>(value.value_or(0));
+    }
+    if (const auto* debounce = source->get("debounce_ms")) {
+      const auto value = read_.integer(*debounce, 0, 60'000);
+      ok = ok && value.has_value();
+      result.debounce = std::chrono::milliseconds(value.value_or(0));
+    }
+    if (const auto* present = source->get("present_ms")) {
+      // 0 would present an event-driven identifier for no time at all (or, read as
+      // "never expires", for ever): neither is a presence.
+      const auto value = read_.integer(*present, 1, 600'000);
+      ok = ok && value.has_value();
+      if (value) result.present = std::chrono::milliseconds(*value);
+    }
+    if (const auto* when = source->get("when")) {
+      result.when = read_.expression(*when);
+      ok = ok && result.when.has_value();
+    }
+    for (const auto& earlier : config.identity.sources) {
+      if (ok && earlier.signal == result.signal) {
+        read_.error(item, "signal '" + result.signal + "' is already an identity source (line " +
+                              std::to_string(earlier.where.line) + ")");
+        ok = false;
+      }
+    }
+    if (!ok) return std::nullopt;
+    return result;
   }
 
   // integrity: { Message: { counter: Sig, checksum: { signal: Sig, algorithm: A }, ... } }

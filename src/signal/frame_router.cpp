@@ -42,12 +42,28 @@ const IntegrityCheck* FrameRouter::integrity(std::uint16_t message) const noexce
   return &checks_[check_of_[message]];
 }
 
+std::size_t FrameRouter::invalidate_message(std::uint16_t message, can::Timestamp now,
+                                            SignalTable& table, std::span<std::uint32_t> changed,
+                                            std::size_t count) noexcept {
+  for (std::uint32_t i = begin_[message]; i < begin_[message + 1U]; ++i) {
+    const std::uint32_t slot = bindings_[i].slot;
+    if (table.invalidate(slot, now) && count < changed.size()) changed[count++] = slot;
+  }
+  return count;
+}
+
 std::size_t FrameRouter::route(const can::Frame& frame, SignalTable& table,
                                std::span<std::uint32_t> changed) noexcept {
-  if (frame.kind() != can::Kind::data) return 0;
+  return route(frame, table, changed, {}).changed;
+}
+
+Routed FrameRouter::route(const can::Frame& frame, SignalTable& table,
+                          std::span<std::uint32_t> changed,
+                          std::span<std::uint32_t> presented) noexcept {
+  Routed routed;
+  if (frame.kind() != can::Kind::data) return routed;
   const auto message = codec_.find_message(frame.id(), frame.extended());
-  if (!message) return 0;
-  std::size_t count = 0;
+  if (!message) return routed;
   const auto payload = frame.data();
   if (const std::uint16_t check = check_of_[*message]; check != kUnchecked) {
     IntegrityCheck& integrity = checks_[check];
@@ -56,12 +72,14 @@ std::size_t FrameRouter::route(const can::Frame& frame, SignalTable& table,
     if (!integrity.accept(codec_, payload)) {
       integrity_failures_ +=
           integrity.checksum_failures() + integrity.counter_failures() - failures_before;
-      for (std::uint32_t i = begin_[*message]; i < begin_[*message + 1U]; ++i) {
-        const std::uint32_t slot = bindings_[i].slot;
-        if (table.invalidate(slot, frame.time()) && count < changed.size()) changed[count++] = slot;
-      }
-      return count;
+      routed.changed = invalidate_message(*message, frame.time(), table, changed, 0);
+      return routed;
     }
+  }
+  if (payload.size() < codec_.message(*message).size) {
+    ++malformed_frames_;
+    routed.changed = invalidate_message(*message, frame.time(), table, changed, 0);
+    return routed;
   }
   for (std::uint32_t i = begin_[*message]; i < begin_[*message + 1U]; ++i) {
     const Binding& binding = bindings_[i];
@@ -69,12 +87,17 @@ std::size_t FrameRouter::route(const can::Frame& frame, SignalTable& table,
     bool slot_changed = false;
     if (decoded.ok()) {
       slot_changed = table.update(binding.slot, decoded.physical, frame.time());
-    } else if (decoded.status == dbc::SignalStatus::payload_too_short) {
+      if (binding.presence && routed.presented < presented.size()) {
+        presented[routed.presented++] = binding.slot;
+      }
+    } else if (decoded.status == dbc::SignalStatus::mux_inactive) {
+      if (binding.presence) slot_changed = table.withdraw(binding.slot, frame.time());
+    } else {
       slot_changed = table.invalidate(binding.slot, frame.time());
     }
-    if (slot_changed && count < changed.size()) changed[count++] = binding.slot;
+    if (slot_changed && routed.changed < changed.size()) changed[routed.changed++] = binding.slot;
   }
-  return count;
+  return routed;
 }
 
 }  // namespace cabind::signal

@@ -29,6 +29,13 @@ bool SignalTable::invalidate(std::uint32_t slot, Timestamp now) noexcept {
   return changed;
 }
 
+bool SignalTable::withdraw(std::uint32_t slot, Timestamp now) noexcept {
+  const bool changed = validity_[slot] != kMissing;
+  validity_[slot] = kMissing;
+  received_[slot] = now;
+  return changed;
+}
+
 std::size_t SignalTable::expire(Timestamp now, std::span<std::uint32_t> changed) noexcept {
   if (now <= next_expiry_) return 0;  // the common case: nothing can be stale yet
   std::size_t count = 0;

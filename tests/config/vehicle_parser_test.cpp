@@ -116,3 +116,53 @@ integrity:
 
 }  // namespace
 }  // namespace cabind::config
+
+namespace cabind::config {
+namespace {
+
+TEST(VehicleParser, ReadsIdentityPresenceConditionsAndLeave) {
+  diag::Diagnostics d;
+  const auto v = parse_vehicle(R"(bus: { interface: can0 }
+dbc: x.dbc
+signals:
+  Identity.Phone: Identity_Token.PhoneToken
+  Identity.KeyFob: Keyfob_Status.FobId
+identity:
+  sources:
+    - { signal: Identity.Phone, kind: phone, present_ms: 1500 }
+    - { signal: Identity.KeyFob, kind: key_fob, when: "Keyless.Authorised == 1" }
+  leave: { when: "Vehicle.Ignition == 0 and Door.Open", for: 3s }
+)",
+                               "v.yaml", d);
+  ASSERT_TRUE(v) << d.to_string();
+  const Identity& identity = v->config.identity;
+  ASSERT_EQ(identity.sources.size(), 2U);
+  EXPECT_EQ(identity.sources[0].present, std::chrono::milliseconds(1500));
+  EXPECT_FALSE(identity.sources[0].when);
+  EXPECT_FALSE(identity.sources[1].present) << "not given: the engine's default applies";
+  ASSERT_TRUE(identity.sources[1].when);
+  EXPECT_EQ(identity.sources[1].when->text, "Keyless.Authorised == 1");
+  EXPECT_EQ(identity.sources[1].when->where.line, 9U);
+  EXPECT_EQ(identity.sources[1].when->where.column, 56U) << "after the opening quote";
+  ASSERT_TRUE(identity.leave);
+  EXPECT_EQ(identity.leave->when.text, "Vehicle.Ignition == 0 and Door.Open");
+  EXPECT_EQ(identity.leave->when.where.line, 10U);
+  EXPECT_EQ(identity.leave->when.where.column, 19U);
+  EXPECT_EQ(identity.leave->hold, std::chrono::milliseconds(3000));
+  EXPECT_EQ(identity.leave->where.line, 10U);
+}
+
+TEST(VehicleParser, IdentityWithoutLeaveHasNone) {
+  diag::Diagnostics d;
+  const auto v = parse_vehicle(R"(bus: { interface: can0 }
+dbc: x.dbc
+signals: { Identity.KeyFob: Keyfob_Status.FobId }
+identity: { sources: [ { signal: Identity.KeyFob, kind: key_fob } ] }
+)",
+                               "v.yaml", d);
+  ASSERT_TRUE(v) << d.to_string();
+  EXPECT_FALSE(v->config.identity.leave);
+}
+
+}  // namespace
+}  // namespace cabind::config

@@ -48,6 +48,17 @@ TEST(SignalTable, InvalidateIsAChangeOnce) {
   EXPECT_EQ(table.validity(0), kInvalid);
 }
 
+TEST(SignalTable, WithdrawMarksMissingOnceAndAFreshValueIsAChange) {
+  SignalTable table({milliseconds(200)});
+  table.update(0, 7.0, milliseconds(0));
+  EXPECT_TRUE(table.withdraw(0, milliseconds(10)));
+  EXPECT_FALSE(table.withdraw(0, milliseconds(20)));
+  EXPECT_EQ(table.validity(0), kMissing);
+  std::array<std::uint32_t, 4> changed{};
+  EXPECT_EQ(table.expire(milliseconds(1000), changed), 0U) << "a missing slot does not go stale";
+  EXPECT_TRUE(table.update(0, 7.0, milliseconds(1100))) << "the same value presented again";
+}
+
 TEST(SignalTable, ViewFeedsTheEvaluator) {
   SignalTable table({milliseconds(0), milliseconds(0)});
   table.update(1, 3.0, milliseconds(0));

@@ -111,6 +111,19 @@ struct IdentitySource {
   int priority = 0;  // higher wins
   std::chrono::milliseconds debounce{0};
   diag::Location where;
+  // `present_ms`: how long one frame presents the identifier. Empty = not given: the
+  // engine's default for an event-driven message (see engine::presence_window).
+  std::optional<std::chrono::milliseconds> present;
+  // `when`: a condition that must hold for this source's claim to count (e.g. the keyless
+  // system's authorisation state); compiled by the plan, not here.
+  std::optional<Expression> when;
+};
+
+// `identity.leave`: the driver has left once `when` has held for `hold` without a break.
+struct IdentityLeave {
+  Expression when;
+  std::chrono::milliseconds hold{0};  // the `for:` duration
+  diag::Location where;               // the `leave` mapping
 };
 
 enum class TieBreak : std::uint8_t {
@@ -121,6 +134,7 @@ enum class TieBreak : std::uint8_t {
 struct Identity {
   std::vector<IdentitySource> sources;
   TieBreak tie_break = TieBreak::most_recent;
+  std::optional<IdentityLeave> leave;  // empty: the driver stays until another claim
 };
 
 // How a message's checksum byte is computed; see docs/engine.md "Frame integrity".

@@ -9,13 +9,21 @@
 //   std::array<std::uint32_t, 16> changed;
 //   const std::size_t n = router.route(frame, table, changed);  // slots whose value changed
 //
-// A bound signal that cannot be decoded (frame too short, multiplexor selects another
-// signal) marks its slot invalid, except that an inactive multiplexed signal is left
-// untouched: it keeps its last value until its own multiplexor value arrives.
+// A frame shorter than its message's DBC length is malformed: every slot bound to the
+// message is marked invalid, not only those whose bits lie past its end (as opendbc does).
+// A multiplexed signal that the frame's multiplexor does not select is left untouched: it
+// keeps its last value until its own multiplexor value arrives. A *presence* binding
+// (Binding::presence, used for identity signals) instead exists only while frames present
+// it: such a frame marks its slot missing (SignalTable::withdraw) and reports it changed.
 //
-// Messages with an IntegritySpec are checked before decoding (integrity_check.hpp): a frame
-// that fails, or arrives while the message recovers from a failure, marks every slot bound
-// to the message invalid instead of updating it.
+//   presence binding on Identity_Token.PhoneToken (m1), multiplexor TokenType:
+//     230#01C4A1A001  -> slot valid, 0xC4A1A001, reported changed and presented
+//     230#01C4A1A001  -> value unchanged: not reported changed, reported presented
+//     230#0200000000  -> TokenType 2 selects FaceIdToken: slot missing, reported changed
+//
+// Messages with an IntegritySpec are checked first (integrity_check.hpp), then the length:
+// a frame that fails, or arrives while the message recovers from a failure, marks every
+// slot bound to the message invalid instead of updating it.
 //
 // Hot path: route() never allocates and never throws. The Codec must outlive the router.
 // Not thread-safe: route() updates the integrity state (one owner, the engine).
@@ -34,6 +42,16 @@ namespace cabind::signal {
 struct Binding {
   std::uint32_t slot = 0;
   dbc::SignalRef ref;
+  // The slot exists only while frames present it (see above); route() also lists it in
+  // `presented` on every frame that carries it with valid data, changed or not.
+  bool presence = false;
+};
+
+// What one route() call wrote: the first `changed` entries of its `changed` span and the
+// first `presented` entries of its `presented` span.
+struct Routed {
+  std::size_t changed = 0;
+  std::size_t presented = 0;
 };
 
 class FrameRouter {
@@ -48,12 +66,19 @@ class FrameRouter {
   // many were written. Frames of unknown ids, remote and error frames change nothing.
   std::size_t route(const can::Frame& frame, SignalTable& table,
                     std::span<std::uint32_t> changed) noexcept;
+  // As above, and also writes to `presented` (up to its size) the presence-bound slots that
+  // this frame carried with valid data, whether or not their value changed: the identity
+  // resolver needs the time of every presentation, not only of changes.
+  Routed route(const can::Frame& frame, SignalTable& table, std::span<std::uint32_t> changed,
+               std::span<std::uint32_t> presented) noexcept;
 
   // True when some slot is bound to a signal of the frame's message.
   [[nodiscard]] bool routes(const can::Frame& frame) const noexcept;
 
   // Frames refused by a counter or checksum check since construction (for metrics).
   [[nodiscard]] std::uint64_t integrity_failures() const noexcept { return integrity_failures_; }
+  // Frames of a known message shorter than its DBC length since construction (metrics).
+  [[nodiscard]] std::uint64_t malformed_frames() const noexcept { return malformed_frames_; }
   // The check of a message (codec index), or nullptr when it has none.
   [[nodiscard]] const IntegrityCheck* integrity(std::uint16_t message) const noexcept;
 
@@ -64,7 +89,12 @@ class FrameRouter {
   static constexpr std::uint16_t kUnchecked = 0xFFFF;
   std::vector<std::uint16_t> check_of_;  // per message: index into checks_ or kUnchecked
   std::vector<IntegrityCheck> checks_;
+  // Marks every slot bound to `message` invalid; returns the new count of `changed`.
+  std::size_t invalidate_message(std::uint16_t message, can::Timestamp now, SignalTable& table,
+                                 std::span<std::uint32_t> changed, std::size_t count) noexcept;
+
   std::uint64_t integrity_failures_ = 0;
+  std::uint64_t malformed_frames_ = 0;
 };
 
 }  // namespace cabind::signal

@@ -41,6 +41,9 @@ class SignalTable {
   // Marks a slot invalid (e.g. a multiplexed signal absent, a failed check). Returns true
   // when the validity changed.
   bool invalidate(std::uint32_t slot, Timestamp now) noexcept;
+  // Marks a slot missing: its source has stopped presenting it (a multiplexed identity
+  // signal its multiplexor no longer selects). Returns true when the validity changed.
+  bool withdraw(std::uint32_t slot, Timestamp now) noexcept;
   // Marks every valid slot whose timeout has passed as stale and writes those slots to
   // `changed` (up to its size). Returns how many were written.
   std::size_t expire(Timestamp now, std::span<std::uint32_t> changed) noexcept;
