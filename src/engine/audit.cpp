@@ -32,6 +32,8 @@ std::string_view to_string(AuditKind kind) noexcept {
       return "learned";
     case AuditKind::cancelled:
       return "cancelled";
+    case AuditKind::driver_left:
+      return "left";
   }
   return "?";
 }

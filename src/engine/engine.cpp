@@ -11,13 +11,16 @@ Engine::Engine(const Plan& plan, can::Bus& bus, AuditSink& audit, PreferenceStor
       preferences_(preferences),
       table_(plan.timeouts),
       router_(*plan.codec, plan.bindings, plan.integrity),
-      identity_(plan.identity, plan.profiles),
+      identity_(plan.identity, plan.profiles, plan.identity_windows),
       actuator_(*plan.codec, bus, audit, plan.specs, plan.interlocks),
       rule_states_(plan.rules.size()),
       profile_values_(plan.profile_paths.size(), 0.0),
       profile_validity_(plan.profile_paths.size(), signal::kMissing),
       pending_(plan.outputs.size()),
-      scratch_(plan.slot_count() + 1, 0) {}
+      scratch_(plan.slot_count() + 1, 0),
+      presented_(plan.slot_count() + 1, 0) {
+  update_lifecycle(can::Timestamp{});
+}
 
 Engine::~Engine() = default;
 
@@ -50,8 +53,17 @@ void Engine::on_frame(const can::Frame& frame) noexcept {
   handle_changes(std::span<const std::uint32_t>(scratch_.data(), stale), now);
   can::Frame timed = frame;
   timed.set_time(now);
-  const std::size_t count = router_.route(timed, table_, scratch_);
-  handle_changes(std::span<const std::uint32_t>(scratch_.data(), count), now);
+  const signal::Routed routed = router_.route(timed, table_, scratch_, presented_);
+  handle_changes(std::span<const std::uint32_t>(scratch_.data(), routed.changed), now);
+  // Every frame that presents an identifier counts (debounce, presence window), not only
+  // the ones that change its value.
+  for (std::size_t i = 0; i < routed.presented; ++i) {
+    const std::uint32_t slot = presented_[i];
+    const auto source = static_cast<std::size_t>(plan_.identity_source[slot]);
+    if (const auto change = identity_.observe(source, table_.value(slot), now)) {
+      on_driver_change(*change, now);
+    }
+  }
   advance(now);
 }
 
@@ -61,6 +73,7 @@ void Engine::advance(can::Timestamp now) noexcept {
   const std::size_t stale = table_.expire(now, scratch_);
   handle_changes(std::span<const std::uint32_t>(scratch_.data(), stale), now);
   if (const auto change = identity_.poll(now)) on_driver_change(*change, now);
+  if (leave_armed_ && now >= leave_due_) on_driver_left(now);
   if (now >= next_timer_due_) run_timers(now);  // most calls: nothing due, no rule scan
   commit(now);
   actuator_.service(context(), now);
@@ -81,13 +94,14 @@ void Engine::run_timers(can::Timestamp now) noexcept {
 }
 
 void Engine::handle_changes(std::span<const std::uint32_t> slots, can::Timestamp now) noexcept {
+  bool lifecycle_changed = false;
   for (const std::uint32_t slot : slots) {
     const bool valid = table_.is_valid(slot);
-    if (const int source = plan_.identity_source[slot]; source >= 0 && valid) {
-      const auto change =
-          identity_.observe(static_cast<std::size_t>(source), table_.value(slot), now);
-      if (change) on_driver_change(*change, now);
+    // Stale, invalid or withdrawn: the claim ends and a debounce in progress is cancelled.
+    if (const int source = plan_.identity_source[slot]; source >= 0 && !valid) {
+      identity_.withdraw(static_cast<std::size_t>(source), now);
     }
+    lifecycle_changed = lifecycle_changed || plan_.lifecycle_reader[slot] != 0;
     if (const int output = plan_.feedback_output[slot]; output >= 0 && valid) {
       on_feedback(static_cast<std::size_t>(output), table_.value(slot), now);
     }
@@ -106,6 +120,46 @@ void Engine::handle_changes(std::span<const std::uint32_t> slots, can::Timestamp
       }
       run_rule(r, now);
     }
+  }
+  if (lifecycle_changed) update_lifecycle(now);
+  commit(now);
+}
+
+// Re-evaluates the identity sources' `when:` conditions and identity.leave.
+void Engine::update_lifecycle(can::Timestamp now) noexcept {
+  const rules::EvalContext ctx = context();
+  for (std::size_t s = 0; s < plan_.identity_conditions.size(); ++s) {
+    const auto& condition = plan_.identity_conditions[s];
+    if (!condition) continue;
+    if (const auto change = identity_.set_condition(s, condition->evaluate(ctx).holds(), now)) {
+      on_driver_change(*change, now);
+    }
+  }
+  if (!plan_.leave_when) return;
+  const bool holds = plan_.leave_when->evaluate(ctx).holds();
+  if (!holds || identity_.driver() == nullptr) {
+    leave_armed_ = false;
+  } else if (!leave_armed_) {
+    leave_armed_ = true;
+    leave_due_ = now + plan_.leave_hold;
+  }
+}
+
+// identity.leave held for its time: nobody drives. The commands still pending for the driver
+// who left are dropped, their `after` timers disarmed, and `driver_left` rules run.
+void Engine::on_driver_left(can::Timestamp now) noexcept {
+  leave_armed_ = false;
+  const auto left = identity_.leave(now);
+  if (!left) return;
+  audit_.record(
+      AuditEvent{.time = now, .kind = AuditKind::driver_left, .output = left->driver->id});
+  std::fill(profile_validity_.begin(), profile_validity_.end(), signal::kMissing);
+  for (RuleState& state : rule_states_)
+    state.timer_armed = false;
+  for (std::size_t o = 0; o < plan_.outputs.size(); ++o)
+    actuator_.cancel(o, "the driver left", now);
+  for (std::size_t r = 0; r < plan_.rules.size(); ++r) {
+    if (plan_.rules[r].trigger == TriggerKind::driver_left) run_rule(r, now);
   }
   commit(now);
 }
@@ -142,6 +196,7 @@ bool Engine::restore_driver(std::string_view profile_id) noexcept {
 
 void Engine::on_driver_change(const DriverChange& change, can::Timestamp now) noexcept {
   load_profile_values(*change.driver);
+  leave_armed_ = false;
   audit_.record(AuditEvent{.time = now,
                            .kind = AuditKind::driver_changed,
                            .rule = profile::to_string(change.claim.kind),

@@ -4,6 +4,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "cabind/engine/identity_resolver.hpp"
 #include "plan_builder.hpp"
 
 namespace cabind::engine {
@@ -40,7 +41,36 @@ void PlanBuilder::add_identity() {
       continue;
     }
     plan_.identity_source[symbol->slot] = static_cast<int>(s);
+    // Every frame presenting it is reported, and a multiplexed token not selected is withdrawn.
+    for (signal::Binding& binding : plan_.bindings) {
+      if (binding.slot != symbol->slot) continue;
+      binding.presence = true;
+      const auto cycle = plan_.codec->message(binding.ref.message).cycle_time_ms.value_or(0);
+      plan_.identity_windows.push_back(presence_window(source, std::chrono::milliseconds(cycle)));
+    }
+    plan_.identity_conditions.emplace_back();
+    if (source.when) {
+      plan_.identity_conditions.back() = expression(*source.when, rules::ValueType::boolean);
+    }
   }
+  if (const auto& leave = config_.identity.leave) {
+    plan_.leave_when = expression(leave->when, rules::ValueType::boolean);
+    plan_.leave_hold = leave->hold;
+    if (plan_.leave_when && plan_.leave_when->signal_slots().empty()) {
+      diagnostics_.error(leave->when.where,
+                         "identity.leave.when must read at least one signal (it is re-evaluated "
+                         "only when one of its signals changes)");
+    }
+  }
+  plan_.lifecycle_reader.assign(plan_.slot_count(), 0);
+  auto mark = [&](const std::optional<rules::CompiledExpression>& condition) {
+    if (!condition) return;
+    for (const std::uint32_t slot : condition->signal_slots())
+      plan_.lifecycle_reader[slot] = 1;
+  };
+  for (const auto& condition : plan_.identity_conditions)
+    mark(condition);
+  mark(plan_.leave_when);
 }
 
 void PlanBuilder::add_integrity() {

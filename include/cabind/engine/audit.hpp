@@ -32,6 +32,7 @@ enum class AuditKind : std::uint8_t {
   failed,          // no confirmation after the last retry
   learned,         // a manual change became the driver's preference
   cancelled,       // a pending command was dropped (e.g. manual seat switch)
+  driver_left,     // identity.leave held: no driver is active; output: the profile id
 };
 
 [[nodiscard]] std::string_view to_string(AuditKind kind) noexcept;

@@ -97,6 +97,8 @@ class Engine {
   void on_feedback(std::size_t output, double value, can::Timestamp now) noexcept;
   void on_manual_switch(const SeatPlan& seat, can::Timestamp now) noexcept;
   void on_driver_change(const DriverChange& change, can::Timestamp now) noexcept;
+  void update_lifecycle(can::Timestamp now) noexcept;
+  void on_driver_left(can::Timestamp now) noexcept;
   void run_timers(can::Timestamp now) noexcept;
   void load_profile_values(const profile::Profile& driver) noexcept;
   void run_rule(std::size_t rule, can::Timestamp now) noexcept;
@@ -123,7 +125,10 @@ class Engine {
   can::Timestamp next_timer_due_ = can::Timestamp::max();  // earliest armed `after` timer
   LocalTime local_time_;
   can::Timestamp now_{};
-  std::vector<std::uint32_t> scratch_;  // changed slots, sized at construction
+  bool leave_armed_ = false;              // identity.leave holds while a driver is active, since...
+  can::Timestamp leave_due_{};            // ...leave_due_ - leave_hold
+  std::vector<std::uint32_t> scratch_;    // changed slots, sized at construction
+  std::vector<std::uint32_t> presented_;  // identity slots a frame presented
 };
 
 }  // namespace cabind::engine

@@ -86,10 +86,6 @@ struct SeatPlan {
   std::uint32_t manual_switch = kNoSlot;  // a non-zero value cancels its pending moves
 };
 
-struct IdentitySourcePlan {
-  std::uint32_t slot = kNoSlot;
-};
-
 struct Plan {
   Plan() = default;
   Plan(const Plan&) = delete;
@@ -130,6 +126,14 @@ struct Plan {
   std::vector<std::string> profile_paths;  // profile slot -> path after "profile."
 
   config::Identity identity;
+  std::vector<std::chrono::milliseconds> identity_windows;  // per source: presence window
+  // Per source: its `when:` condition, compiled (empty: the claim always counts).
+  std::vector<std::optional<rules::CompiledExpression>> identity_conditions;
+  // identity.leave: the driver has left once `leave_when` has held for `leave_hold`.
+  std::optional<rules::CompiledExpression> leave_when;
+  std::chrono::nanoseconds leave_hold{0};
+  // Per slot: 1 when an identity condition or the leave condition reads it.
+  std::vector<std::uint8_t> lifecycle_reader;
   profile::ProfileDirectory profiles;
 
   [[nodiscard]] std::optional<std::uint32_t> slot(std::string_view name) const noexcept;
