@@ -552,6 +552,7 @@ void Engine::run_rule(std::size_t r, can::Timestamp now) noexcept {
       event.kind = AuditKind::rule_skipped;
       event.expression = &*rule.when;
       event.evaluation = when;
+      event.explanation = rule.when->trace(ctx);  // values now, not when formatted
       audit_.record(event);
       return;
     }
