@@ -10,7 +10,7 @@
 // (`false and <unknown>` is false, `true or <unknown>` is true). A caller treats an
 // unknown condition as false / unsafe; Evaluation::holds() does exactly that.
 //
-// Immutable after compile; evaluate() may run concurrently on different contexts.
+// Immutable after compile; evaluate() and trace() may run concurrently on different contexts.
 
 #include <array>
 #include <cstdint>
@@ -152,7 +152,7 @@ class CompiledExpression {
 
   // evaluate() plus what decided the result: the deciding subexpression and the values of
   // the inputs it read. For recording an audit event on the frame path: no allocation, no
-  // exception; costs about two evaluations, so call it only when recording.
+  // exception; costs about 2.4 evaluations, so call it only when recording.
   [[nodiscard]] Explanation trace(const EvalContext& context) const noexcept;
 
   [[nodiscard]] ValueType result_type() const noexcept { return result_type_; }
@@ -187,8 +187,6 @@ class CompiledExpression {
   [[nodiscard]] std::string describe(const Explanation& explanation) const;
 
  private:
-  template <typename Tracer>
-  Evaluation run(const EvalContext& context, Tracer& tracer) const noexcept;
   [[nodiscard]] std::string describe_operand(const Operand& operand) const;
 
   std::vector<Instruction> code_;
