@@ -86,7 +86,8 @@ struct Operand {
 // sink can explain the decision after the inputs have changed. The deciding subexpression
 // of a false `and` is its first false conjunct (recursively); of anything else (a
 // comparison, `not`, a false `or`, an arithmetic operand) it is that subexpression itself.
-// Plain data: copy it freely.
+// Plain data: copy it freely; describe it only with the expression that traced it
+// (`decider` and `Operand::input` index into that expression).
 struct Explanation {
   static constexpr std::size_t kMaxOperands = 4;
 
