@@ -1,6 +1,5 @@
 #include "cabind/cli/replay_command.hpp"
 
-#include <ctime>
 #include <fstream>
 #include <memory>
 #include <optional>
@@ -11,6 +10,7 @@
 #include "cabind/engine/audit.hpp"
 #include "cabind/engine/engine.hpp"
 #include "cabind/engine/preference_store.hpp"
+#include "time_zone.hpp"
 
 namespace cabind::cli {
 
@@ -19,12 +19,19 @@ namespace {
 constexpr std::chrono::milliseconds kTick{10};
 constexpr std::chrono::seconds kMaxTickedGap{60};
 
+constexpr const char* kUsage =
+    "usage: cabind --config FILE --replay LOG [--out OUT] [--tz ZONE] [--time log|local]\n";
+
 class PrintingSink final : public engine::AuditSink {
  public:
-  explicit PrintingSink(std::ostream& out) : out_(out) {}
+  PrintingSink(std::ostream& out, bool local_time) : out_(out), local_time_(local_time) {}
   void record(const engine::AuditEvent& event) noexcept override {
     try {
-      out_ << engine::format_audit(event) << '\n';
+      if (local_time_) {
+        out_ << iso_local_time(event.time) << ' ' << engine::format_audit_fields(event) << '\n';
+      } else {
+        out_ << engine::format_audit(event) << '\n';
+      }
     } catch (...) {
       // The trail is best effort; a failing stream must not stop the engine.
     }
@@ -32,20 +39,15 @@ class PrintingSink final : public engine::AuditSink {
 
  private:
   std::ostream& out_;
+  bool local_time_;
 };
-
-engine::LocalTime local_time_of(can::Timestamp time) {
-  const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(time).count();
-  const std::time_t t = static_cast<std::time_t>(seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  return {tm.tm_hour, tm.tm_min, tm.tm_wday == 0 ? 7 : tm.tm_wday};
-}
 
 struct Arguments {
   std::string config;
   std::string replay;
   std::string out;
+  std::string tz;    // empty: the system's zone
+  std::string time;  // "log" (default) or "local"
 };
 
 std::optional<Arguments> parse(std::span<const std::string> args, std::ostream& err) {
@@ -55,15 +57,21 @@ std::optional<Arguments> parse(std::span<const std::string> args, std::ostream& 
     std::string* target = arg == "--config"   ? &parsed.config
                           : arg == "--replay" ? &parsed.replay
                           : arg == "--out"    ? &parsed.out
+                          : arg == "--tz"     ? &parsed.tz
+                          : arg == "--time"   ? &parsed.time
                                               : nullptr;
     if (target == nullptr || i + 1 >= args.size()) {
-      err << "usage: cabind --config FILE --replay LOG [--out OUT]\n";
+      err << kUsage;
       return std::nullopt;
     }
     *target = args[++i];
   }
   if (parsed.config.empty() || parsed.replay.empty()) {
-    err << "usage: cabind --config FILE --replay LOG [--out OUT]\n";
+    err << kUsage;
+    return std::nullopt;
+  }
+  if (!parsed.time.empty() && parsed.time != "log" && parsed.time != "local") {
+    err << "--time: expected 'log' or 'local', got '" << parsed.time << "'\n" << kUsage;
     return std::nullopt;
   }
   return parsed;
@@ -74,6 +82,14 @@ std::optional<Arguments> parse(std::span<const std::string> args, std::ostream& 
 int run_replay(std::span<const std::string> args, std::ostream& out, std::ostream& err) {
   const auto parsed = parse(args, err);
   if (!parsed) return 2;
+  std::string why;
+  // Restores the process's zone when replay returns.
+  const std::optional<ScopedTimeZone> zone =
+      parsed->tz.empty() ? std::nullopt : ScopedTimeZone::named(parsed->tz, why);
+  if (!parsed->tz.empty() && !zone) {
+    err << "--tz: " << why << '\n';
+    return 2;
+  }
   const config::LoadResult loaded = config::load(parsed->config);
   if (!loaded.ok()) {
     err << loaded.diagnostics.to_string();
@@ -95,7 +111,7 @@ int run_replay(std::span<const std::string> args, std::ostream& out, std::ostrea
   }
 
   can::MemoryBus bus(config.buses.front().interface);
-  PrintingSink sink(out);
+  PrintingSink sink(out, parsed->time == "local");
   engine::MemoryPreferenceStore preferences;
   diag::Diagnostics diagnostics;
   const auto plan = engine::compile(config, diagnostics);

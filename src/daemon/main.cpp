@@ -19,7 +19,8 @@ namespace {
 constexpr const char* usage =
     "usage: cabind --config FILE [--control-socket PATH] [--state-dir DIR]   run the daemon\n"
     "       cabind --check --config FILE                    validate a configuration\n"
-    "       cabind --config FILE --replay LOG [--out OUT]   run the engine on a candump log\n"
+    "       cabind --config FILE --replay LOG [--out OUT] [--tz ZONE] [--time log|local]\n"
+    "                                                  run the engine on a candump log\n"
     "       cabind decode --dbc FILE [LOG]                  candump log -> JSON lines\n"
     "       cabind dbc-check FILE                           parse a DBC, print a summary\n"
     "       cabind send --interface IFACE [--fd] FRAME...   put frames on a CAN interface\n"

@@ -93,6 +93,8 @@ void Actuator::try_send(std::size_t output, const rules::EvalContext& context,
       event.has_value = true;
       event.expression = &interlock.condition;
       event.evaluation = evaluation;
+      // Capture the deciding operands now: the sink formats after the batch.
+      event.explanation = interlock.condition.trace(context);
       audit_.record(event);
     }
     return;

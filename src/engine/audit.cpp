@@ -51,23 +51,25 @@ std::string format_audit(const AuditEvent& event) {
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(event.time).count();
   std::snprintf(time, sizeof time, "%lld.%03lld", static_cast<long long>(ms / 1000),
                 static_cast<long long>(ms % 1000));
-  std::string line = time;
-  line += ' ';
-  line += to_string(event.kind);
+  return std::string(time) + ' ' + format_audit_fields(event);
+}
+
+std::string format_audit_fields(const AuditEvent& event) {
+  std::string line(to_string(event.kind));
   if (!event.rule.empty()) line += " rule=" + std::string(event.rule);
   if (!event.output.empty()) line += " output=" + std::string(event.output);
   if (event.has_value) line += " value=" + number(event.value);
   if (event.attempt > 0) line += " attempt=" + std::to_string(event.attempt);
-  if (!event.detail.empty()) line += ": " + std::string(event.detail);
+  if (!event.detail.empty()) {
+    // An interlock's name alone reads like a reason; say what it is.
+    const bool interlock = event.kind == AuditKind::blocked && event.expression != nullptr;
+    line += interlock ? ": by interlock " : ": ";
+    line += event.detail;
+  }
   if (event.expression != nullptr) {
-    const std::string why = event.expression->explain(event.evaluation);
-    if (!why.empty()) {
-      line += ": " + why;
-    } else {
-      line += event.evaluation.holds() ? ": '" : ": false: '";
-      line += event.expression->text();
-      line += '\'';
-    }
+    rules::Explanation explanation = event.explanation;
+    if (!explanation.traced) explanation.result = event.evaluation;
+    line += ": " + event.expression->describe(explanation);
   }
   return line;
 }

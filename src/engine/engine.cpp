@@ -242,7 +242,8 @@ void Engine::run_rule(std::size_t r, can::Timestamp now) noexcept {
                                .kind = AuditKind::rule_skipped,
                                .rule = rule.name,
                                .expression = &*rule.when,
-                               .evaluation = when});
+                               .evaluation = when,
+                               .explanation = rule.when->trace(ctx)});  // values now
       return;
     }
   }

@@ -16,10 +16,6 @@ namespace {
 
 constexpr std::string_view kProfilePrefix = "profile.";
 
-// Profile fields that hold a yes/no value read as booleans in expressions.
-bool profile_field_is_boolean(std::string_view path) {
-  return path == "climate.ac";
-}
 
 std::string_view role_name(config::OutputRoleKind kind) {
   switch (kind) {
@@ -46,8 +42,11 @@ std::optional<rules::Symbol> PlanSymbols::resolve(std::string_view name) const {
   const auto it = std::find(profile_paths.begin(), profile_paths.end(), path);
   const auto slot = static_cast<std::uint32_t>(it - profile_paths.begin());
   if (it == profile_paths.end()) profile_paths.emplace_back(path);
-  const rules::ValueType type =
-      profile_field_is_boolean(path) ? rules::ValueType::boolean : rules::ValueType::number;
+  // Yes/no fields (climate.ac, a custom flag every profile writes as true/false) are
+  // booleans; the rest, and custom fields the profiles disagree on, read as numbers.
+  const auto field = profile::field_type(path, profiles);
+  const rules::ValueType type = field == profile::FieldType::boolean ? rules::ValueType::boolean
+                                                                     : rules::ValueType::number;
   return rules::Symbol{rules::SymbolKind::profile_field, type, slot, {}};
 }
 
@@ -57,6 +56,7 @@ std::vector<std::string> PlanSymbols::known_names() const {
 
 bool PlanBuilder::build() {
   const config::Bus& bus = config_.buses.front();
+  symbols_.profiles = config_.profiles.profiles();
   plan_.file = config_.file;
   plan_.bus_name = bus.name;
   plan_.interface = bus.interface;
@@ -117,7 +117,8 @@ void PlanBuilder::add_signals() {
       names.push_back(
           {value.name, static_cast<double>(value.raw) * dbc_signal.factor + dbc_signal.offset});
     }
-    symbols_.signals.add_signal(mapping.name, *slot, rules::ValueType::number, std::move(names));
+    symbols_.signals.add_signal(mapping.name, *slot, rules::ValueType::number, std::move(names),
+                                dbc_signal.unit);
   }
   plan_.signal_count = plan_.timeouts.size();
 }

@@ -5,12 +5,14 @@
 // many errors as possible. Private to the engine module.
 
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "cabind/config/config.hpp"
 #include "cabind/diag/diagnostic.hpp"
 #include "cabind/engine/plan.hpp"
+#include "cabind/profile/profile.hpp"
 #include "cabind/rules/symbol_table.hpp"
 
 namespace cabind::engine {
@@ -21,6 +23,7 @@ class PlanSymbols final : public rules::SymbolResolver {
  public:
   rules::SymbolTable signals;
   mutable std::vector<std::string> profile_paths;  // slot -> path after "profile."
+  std::span<const profile::Profile> profiles;      // for the types of custom fields
 
   [[nodiscard]] std::optional<rules::Symbol> resolve(std::string_view name) const override;
   [[nodiscard]] std::vector<std::string> known_names() const override;

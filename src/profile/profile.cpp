@@ -110,4 +110,50 @@ bool is_known_field(std::string_view path) noexcept {
   return false;
 }
 
+std::string_view to_string(FieldType type) noexcept {
+  switch (type) {
+    case FieldType::boolean:
+      return "bool";
+    case FieldType::number:
+      return "number";
+    case FieldType::text:
+      return "text";
+  }
+  return "?";
+}
+
+namespace {
+
+FieldType type_of(const Value& value) noexcept {
+  if (std::holds_alternative<bool>(value)) return FieldType::boolean;
+  if (std::holds_alternative<double>(value)) return FieldType::number;
+  return FieldType::text;
+}
+
+// The one type the profiles setting custom.`name` agree on; number when none sets it.
+std::optional<FieldType> custom_type(std::string_view name,
+                                     std::span<const Profile> profiles) noexcept {
+  std::optional<FieldType> agreed;
+  for (const Profile& profile : profiles) {
+    const auto found = profile.custom.find(name);
+    if (found == profile.custom.end()) continue;
+    const FieldType type = type_of(found->second);
+    if (agreed && *agreed != type) return std::nullopt;
+    agreed = type;
+  }
+  return agreed.value_or(FieldType::number);
+}
+
+}  // namespace
+
+std::optional<FieldType> field_type(std::string_view path,
+                                    std::span<const Profile> profiles) noexcept {
+  if (!is_known_field(path)) return std::nullopt;
+  std::string_view rest;
+  if (starts_with(path, "custom.", rest)) return custom_type(rest, profiles);
+  if (path == "climate.ac") return FieldType::boolean;
+  if (path == "id" || path == "name") return FieldType::text;
+  return FieldType::number;
+}
+
 }  // namespace cabind::profile

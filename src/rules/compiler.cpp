@@ -95,7 +95,7 @@ class Compiler {
     }
     if (failed_) return std::nullopt;
     return CompiledExpression(std::move(code_), std::move(constants_), std::move(inputs_),
-                              result.type, std::string(text_));
+                              result.type, std::string(text_), std::move(spans_));
   }
 
  private:
@@ -113,6 +113,7 @@ class Compiler {
   void instruction(OpCode op, std::uint32_t arg = 0, std::uint16_t input = kNoInput,
                    std::uint16_t count = 0) {
     code_.push_back({op, 0, input, count, arg});
+    spans_.push_back(span_);
   }
   void push_slots(std::size_t n) {
     depth_ += n;
@@ -130,8 +131,11 @@ class Compiler {
     push_slots(1);
   }
 
-  // Index of the input named `name`, added on first use.
-  std::uint16_t input(InputKind kind, std::uint32_t slot, std::string_view name) {
+  // Index of the input named `name`, added on first use. The type, unit and value names
+  // are kept for audit lines only.
+  std::uint16_t input(InputKind kind, std::uint32_t slot, std::string_view name,
+                      ValueType type = ValueType::number, std::span<const EnumName> names = {},
+                      std::string_view unit = {}) {
     for (std::size_t i = 0; i < inputs_.size(); ++i) {
       if (inputs_[i].name == name) return static_cast<std::uint16_t>(i);
     }
@@ -139,7 +143,12 @@ class Compiler {
       error(0, "the expression reads more than " + std::to_string(kNoInput) + " distinct values");
       return kNoInput;
     }
-    inputs_.push_back({kind, slot, std::string(name)});
+    std::vector<NamedValue> value_names;
+    value_names.reserve(names.size());
+    for (const EnumName& entry : names)
+      value_names.push_back({std::string(entry.name), entry.value});
+    inputs_.push_back(
+        {kind, slot, std::string(name), type, std::string(unit), std::move(value_names)});
     return static_cast<std::uint16_t>(inputs_.size() - 1);
   }
 
@@ -147,7 +156,10 @@ class Compiler {
   // here keeps the depth count right even where an error stopped code generation early.
   Typed emit(const Node& node) {
     const std::size_t before = depth_;
+    const TextSpan outer = span_;
+    span_ = {node.offset, node.end};  // the instructions this node emits quote its text
     const Typed typed = emit_node(node);
+    span_ = outer;
     depth_ = before;
     push_slots(1);
     return typed;
@@ -187,7 +199,8 @@ class Compiler {
       return {ValueType::number, false, {}, name};
     }
     if (name == "weekday") {
-      instruction(OpCode::load_weekday, 0, input(InputKind::weekday, 0, name));
+      instruction(OpCode::load_weekday, 0,
+                  input(InputKind::weekday, 0, name, ValueType::number, kWeekdays));
       push_slots(1);
       return {ValueType::number, false, kWeekdays, name};
     }
@@ -203,15 +216,13 @@ class Compiler {
       error(node.offset, std::move(message));
       return fail();
     }
-    if (symbol->kind == SymbolKind::signal) {
-      instruction(OpCode::load_signal, symbol->slot, input(InputKind::signal, symbol->slot, name));
-    } else {
-      instruction(OpCode::load_profile, symbol->slot,
-                  input(InputKind::profile_field, symbol->slot, name));
-    }
-    push_slots(1);
     const ValueType type =
         symbol->type == ValueType::boolean ? ValueType::boolean : ValueType::number;
+    const bool is_signal = symbol->kind == SymbolKind::signal;
+    const std::uint16_t index = input(is_signal ? InputKind::signal : InputKind::profile_field,
+                                      symbol->slot, name, type, symbol->enum_names, symbol->unit);
+    instruction(is_signal ? OpCode::load_signal : OpCode::load_profile, symbol->slot, index);
+    push_slots(1);
     return {type, false, symbol->enum_names, name};
   }
 
@@ -457,6 +468,8 @@ class Compiler {
   std::vector<Instruction> code_;
   std::vector<double> constants_;
   std::vector<Input> inputs_;
+  std::vector<TextSpan> spans_;  // one per instruction: the text of the node emitting it
+  TextSpan span_;                // the node being emitted
   std::size_t depth_ = 0;
   std::size_t max_depth_ = 0;
   bool failed_ = false;

@@ -44,9 +44,10 @@ class Lexer {
         result.error = std::move(error_);
         return result;
       }
+      token->end = offset(pos_);  // next() leaves pos_ just past the token
       result.tokens.push_back(*token);
     }
-    result.tokens.push_back({TokenKind::end, offset(pos_), {}, 0.0});
+    result.tokens.push_back({TokenKind::end, offset(pos_), {}, 0.0, offset(pos_)});
     return result;
   }
 
@@ -60,7 +61,7 @@ class Lexer {
 
   Token make(TokenKind kind, std::size_t start, std::size_t length) {
     pos_ = start + length;
-    return {kind, offset(start), text_.substr(start, length), 0.0};
+    return {kind, offset(start), text_.substr(start, length), 0.0, offset(pos_)};
   }
 
   std::optional<Token> next() {
@@ -183,7 +184,8 @@ class Lexer {
       return fail(start, std::string("unterminated string (missing closing ") + quote + ")");
     }
     pos_ = end + 1;
-    return Token{TokenKind::string, offset(start), text_.substr(start + 1, end - start - 1), 0.0};
+    return Token{TokenKind::string, offset(start), text_.substr(start + 1, end - start - 1), 0.0,
+                 offset(end + 1)};
   }
 
   std::string_view text_;

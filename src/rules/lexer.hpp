@@ -45,6 +45,7 @@ struct Token {
   std::uint32_t offset = 0;  // byte offset of the first character in the text
   std::string_view text;     // as written (for a string: without the quotes)
   double number = 0.0;       // for TokenKind::number
+  std::uint32_t end = 0;     // one past the last character (a string's closing quote)
 };
 
 struct LexError {

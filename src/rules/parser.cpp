@@ -63,6 +63,8 @@ class Parser {
  private:
   const Token& peek() const { return tokens_[pos_]; }
   const Token& take() { return tokens_[pos_ < tokens_.size() - 1 ? pos_++ : pos_]; }
+  // Where the last token taken ends: the end of the node just completed.
+  std::uint32_t taken_end() const { return pos_ == 0 ? 0 : tokens_[pos_ - 1].end; }
 
   [[noreturn]] static void fail(const Token& at, std::string message) {
     throw Abort{{at.offset, std::move(message)}};
@@ -72,6 +74,7 @@ class Parser {
     auto node = std::make_unique<Node>();
     node->kind = kind;
     node->offset = token.offset;
+    node->end = token.end;
     node->op_offset = token.offset;
     node->op = token.kind;
     node->text = token.text;
@@ -96,6 +99,7 @@ class Parser {
         node->offset = left->offset;
         node->children.push_back(std::move(left));
         node->children.push_back(expression(precedence + 1));
+        node->end = taken_end();
         left = std::move(node);
       }
       if (precedence == kCompare && binary_precedence(peek().kind) == kCompare) {
@@ -113,6 +117,7 @@ class Parser {
       take();
       auto node = make(NodeKind::unary, token);
       node->children.push_back(expression(token.kind == TokenKind::kw_not ? kNot : kUnaryMinus));
+      node->end = taken_end();
       return node;
     }
     return operand();
@@ -141,6 +146,7 @@ class Parser {
           fail(peek(), "expected ')' to close the '(', found " + describe(peek()));
         }
         take();
+        inner->end = taken_end();
         return inner;
       }
       default:
@@ -153,11 +159,13 @@ class Parser {
     take();  // '('
     if (peek().kind == TokenKind::right_paren) {
       take();
+      node->end = taken_end();
       return node;
     }
     while (true) {
       node->children.push_back(expression(kOr));
       const Token& next = take();
+      node->end = next.end;
       if (next.kind == TokenKind::right_paren) return node;
       if (next.kind != TokenKind::comma) {
         fail(next, "expected ',' or ')' in the arguments of " + std::string(name.text) +
@@ -179,6 +187,7 @@ class Parser {
     while (true) {
       node->children.push_back(list_element());
       const Token& next = take();
+      node->end = next.end;
       if (next.kind == TokenKind::right_bracket) return node;
       if (next.kind != TokenKind::comma) {
         fail(next, "expected ',' or ']' in the list, found " + describe(next));

@@ -15,8 +15,9 @@ std::string_view to_string(ValueType type) noexcept {
 }
 
 void SymbolTable::add_signal(std::string name, std::uint32_t slot, ValueType type,
-                             std::vector<NamedValue> enum_names) {
-  add(std::move(name), Symbol{SymbolKind::signal, type, slot, {}}, std::move(enum_names));
+                             std::vector<NamedValue> enum_names, std::string unit) {
+  add(std::move(name), Symbol{SymbolKind::signal, type, slot, {}}, std::move(enum_names),
+      std::move(unit));
 }
 
 void SymbolTable::add_profile_field(std::string name, std::uint32_t slot, ValueType type,
@@ -24,14 +25,17 @@ void SymbolTable::add_profile_field(std::string name, std::uint32_t slot, ValueT
   add(std::move(name), Symbol{SymbolKind::profile_field, type, slot, {}}, std::move(enum_names));
 }
 
-void SymbolTable::add(std::string name, Symbol symbol, std::vector<NamedValue> enum_names) {
+void SymbolTable::add(std::string name, Symbol symbol, std::vector<NamedValue> enum_names,
+                      std::string unit) {
   auto entry = std::make_unique<Entry>();
+  entry->unit = std::move(unit);
   entry->owned_names = std::move(enum_names);
   entry->views.reserve(entry->owned_names.size());
   for (const auto& named : entry->owned_names)
     entry->views.push_back({named.name, named.value});
   entry->symbol = symbol;
   entry->symbol.enum_names = entry->views;
+  entry->symbol.unit = entry->unit;
   entries_.insert_or_assign(std::move(name), std::move(entry));
 }
 

@@ -20,6 +20,7 @@ enum class NodeKind : std::uint8_t { number, string, boolean, name, unary, binar
 struct Node {
   NodeKind kind = NodeKind::number;
   std::uint32_t offset = 0;     // first character of this node in the text
+  std::uint32_t end = 0;        // one past its last character, closing ')' or ']' included
   std::uint32_t op_offset = 0;  // the operator (unary, binary, in) or the function name
   TokenKind op = TokenKind::end;
   double number = 0.0;    // number literal, boolean literal (0 / 1)

@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -26,7 +28,8 @@ std::filesystem::path temp_file(const std::string& name) {
 
 // A log: BodyInfo every 100 ms from t0 to t0+duration with `body`, plus `extra` lines.
 std::string write_log(const std::string& name, const std::string& body, double duration,
-                      const std::vector<std::pair<double, std::string>>& extra) {
+                      const std::vector<std::pair<double, std::string>>& extra,
+                      long start = kMonday0730) {
   std::vector<std::pair<double, std::string>> lines = extra;
   for (double t = 0.0; t < duration; t += 0.1)
     lines.emplace_back(t, body);
@@ -37,7 +40,7 @@ std::string write_log(const std::string& name, const std::string& body, double d
   for (const auto& [t, frame] : lines) {
     char stamp[64];
     const long micros = std::lround(t * 1e6);
-    std::snprintf(stamp, sizeof stamp, "(%ld.%06ld)", kMonday0730 + micros / 1'000'000,
+    std::snprintf(stamp, sizeof stamp, "(%ld.%06ld)", start + micros / 1'000'000,
                   micros % 1'000'000);
     out << stamp << " vcan0 " << frame << "\n";
   }
@@ -51,10 +54,13 @@ struct ReplayRun {
   std::string frames;
 };
 
-ReplayRun replay(const std::string& log) {
+// Replays `log`; `options` default to UTC so that results do not depend on the host's zone.
+ReplayRun replay(const std::string& log,
+                 const std::vector<std::string>& options = {"--tz", "UTC"}) {
   const auto frames_path = temp_file("out.log");
-  const std::vector<std::string> args = {"--config", kConfig, "--replay",
-                                         log,        "--out", frames_path.string()};
+  std::vector<std::string> args = {"--config", kConfig, "--replay",
+                                   log,        "--out", frames_path.string()};
+  args.insert(args.end(), options.begin(), options.end());
   std::ostringstream out;
   std::ostringstream err;
   ReplayRun run;
@@ -98,7 +104,7 @@ TEST(ReplayCommand, StaleSpeedIsNamedInTheAuditTrail) {
   EXPECT_EQ(run.code, 0) << run.err;
   EXPECT_NE(run.out.find("blocked rule=recall_seat_when_parked "
                          "output=Vehicle.Cabin.Seat.Row1.DriverSide.MemoryRecall value=1: "
-                         "seat_motion"),
+                         "by interlock seat_motion: Vehicle.Speed stale"),
             std::string::npos)
       << run.out;
   EXPECT_NE(run.out.find("Vehicle.Speed stale"), std::string::npos) << run.out;
@@ -121,7 +127,8 @@ TEST(ReplayCommand, RejectsBadArgumentsAndMissingFiles) {
   std::ostringstream err;
   const std::vector<std::string> no_log = {"--config", kConfig};
   EXPECT_EQ(run_replay(no_log, out, err), 2);
-  EXPECT_NE(err.str().find("usage: cabind --config FILE --replay LOG [--out OUT]"),
+  EXPECT_NE(err.str().find("usage: cabind --config FILE --replay LOG [--out OUT] [--tz ZONE] "
+                           "[--time log|local]"),
             std::string::npos);
   const std::vector<std::string> missing = {"--config", kConfig, "--replay", "/nonexistent.log"};
   EXPECT_EQ(run_replay(missing, out, err), 1);
@@ -139,6 +146,86 @@ TEST(ReplayCommand, ReportsAMalformedLogLine) {
   EXPECT_EQ(run_replay(args, out, err), 1);
   EXPECT_FALSE(err.str().empty());
   std::filesystem::remove(path);
+}
+
+TEST(ReplayCommand, ABlockedRecallNamesTheOperandThatFailedAndItsValue) {
+  const auto log = write_log("moving.log", "150#13880300", 1.0, {{0.5, "121#0100"}});
+  const ReplayRun run = replay(log);
+  EXPECT_EQ(run.code, 0) << run.err;
+  // 50 km/h in D: the first conjunct of seat_motion decides.
+  EXPECT_NE(run.out.find("output=Vehicle.Cabin.Seat.Row1.DriverSide.MemoryRecall value=1: "
+                         "by interlock seat_motion: Vehicle.Speed=50"),
+            std::string::npos)
+      << run.out;
+  std::filesystem::remove(log);
+}
+
+// Monday 2023-11-13 09:30:00 UTC = 10:30 in Berlin (CET, +01:00). Outside 2 degC.
+constexpr long kMonday0930 = kMonday0730 + 2 * 3600;
+const std::vector<std::pair<double, std::string>> kColdArrival = {
+    {0.2, "160#04C800"}, {0.5, "120#03000000"}, {0.6, "120#03000000"}, {0.7, "120#03000000"}};
+
+TEST(ReplayCommand, HourIsTheLocalHourOfTheZoneGiven) {
+  const auto log = write_log("tz.log", "150#00000000", 1.0, kColdArrival, kMonday0930);
+  const ReplayRun utc = replay(log, {"--tz", "UTC"});
+  EXPECT_EQ(utc.code, 0) << utc.err;
+  EXPECT_NE(utc.out.find("fired rule=cold_morning"), std::string::npos) << utc.out;
+  const ReplayRun berlin = replay(log, {"--tz", "Europe/Berlin"});
+  EXPECT_EQ(berlin.code, 0) << berlin.err;
+  EXPECT_NE(berlin.out.find("skipped rule=cold_morning: hour=10 (needs < 10)"), std::string::npos)
+      << berlin.out;
+  std::filesystem::remove(log);
+}
+
+TEST(ReplayCommand, WithoutTzUsesTheSystemZoneAndRestoresItAfterATz) {
+  const auto log = write_log("systz.log", "150#00000000", 1.0, kColdArrival, kMonday0930);
+  const char* before = std::getenv("TZ");
+  const std::string saved = before != nullptr ? before : "";
+  ::setenv("TZ", "Europe/Berlin", 1);
+  ::tzset();
+  const ReplayRun system = replay(log, {});
+  EXPECT_NE(system.out.find("skipped rule=cold_morning: hour=10"), std::string::npos) << system.out;
+  const ReplayRun utc = replay(log, {"--tz", "UTC"});
+  EXPECT_NE(utc.out.find("fired rule=cold_morning"), std::string::npos) << utc.out;
+  ASSERT_NE(std::getenv("TZ"), nullptr);
+  EXPECT_STREQ(std::getenv("TZ"), "Europe/Berlin");
+  if (before != nullptr) {
+    ::setenv("TZ", saved.c_str(), 1);
+  } else {
+    ::unsetenv("TZ");
+  }
+  ::tzset();
+  std::filesystem::remove(log);
+}
+
+TEST(ReplayCommand, RejectsAnUnknownTimeZone) {
+  const auto log = write_log("badtz.log", "150#00000000", 0.2, {});
+  for (const std::string zone : {"Mars/Olympus_Mons", "../../etc/passwd", "/etc/localtime"}) {
+    const ReplayRun run = replay(log, {"--tz", zone});
+    EXPECT_EQ(run.code, 2) << zone;
+    EXPECT_NE(run.err.find("--tz: unknown time zone '" + zone + "'"), std::string::npos) << run.err;
+    EXPECT_TRUE(run.out.empty()) << run.out;
+  }
+  std::filesystem::remove(log);
+}
+
+TEST(ReplayCommand, TimeLocalPrintsReadableLocalTimesAndTheDefaultStaysTheLogsSeconds) {
+  const auto log =
+      write_log("localtime.log", "150#00000000", 1.0,
+                {{0.25, "120#03000000"}, {0.35, "120#03000000"}, {0.45, "120#03000000"}});
+  const ReplayRun local = replay(log, {"--tz", "Europe/Berlin", "--time", "local"});
+  EXPECT_EQ(local.code, 0) << local.err;
+  EXPECT_NE(local.out.find("2023-11-13T08:30:00.450+01:00 driver rule=key_fob output=alice"),
+            std::string::npos)
+      << local.out;
+  const ReplayRun seconds = replay(log, {"--tz", "Europe/Berlin"});
+  EXPECT_NE(seconds.out.find("1699860600.450 driver rule=key_fob output=alice"), std::string::npos)
+      << seconds.out;
+  EXPECT_EQ(local.frames, seconds.frames);  // the frames keep the log's time
+  const ReplayRun bad = replay(log, {"--time", "utc"});
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_NE(bad.err.find("--time: expected 'log' or 'local', got 'utc'"), std::string::npos);
+  std::filesystem::remove(log);
 }
 
 }  // namespace

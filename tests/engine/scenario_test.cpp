@@ -109,7 +109,7 @@ TEST(EngineScenario, SeatRecallBlockedWhileMovingRunsOnceParked) {
   EXPECT_TRUE(
       h.audit_has("blocked rule=recall_seat_when_parked "
                   "output=Vehicle.Cabin.Seat.Row1.DriverSide.MemoryRecall value=1: "
-                  "seat_motion"))
+                  "by interlock seat_motion: Vehicle.Speed=50"))
       << h.audit();
   h.run_to(5.0);
   EXPECT_TRUE(h.sent("210").empty());

@@ -61,6 +61,51 @@ TEST(ProfileField, KnownFieldsIncludeEveryCustomNameButNoTypos) {
   EXPECT_FALSE(is_known_field("seat.wings"));
 }
 
+TEST(ProfileFieldType, AirConditioningIsABoolAndSettingsAreNumbers) {
+  EXPECT_EQ(field_type("climate.ac"), FieldType::boolean);
+  EXPECT_EQ(field_type("climate.temperature"), FieldType::number);
+  EXPECT_EQ(field_type("climate.passenger.fan"), FieldType::number);
+  EXPECT_EQ(field_type("seat.memory_slot"), FieldType::number);
+  EXPECT_EQ(field_type("seat.height"), FieldType::number);
+  EXPECT_EQ(field_type("id"), FieldType::text);
+  EXPECT_EQ(field_type("name"), FieldType::text);
+  EXPECT_EQ(to_string(FieldType::boolean), "bool");
+}
+
+TEST(ProfileFieldType, MatchesWhatFieldReturns) {
+  const Profile p = commuter();
+  for (const std::string_view path :
+       {"climate.ac", "climate.temperature", "climate.passenger.temperature", "climate.fan",
+        "seat.memory_slot", "seat.height", "name", "custom.greeting"}) {
+    const auto value = field(p, path);
+    ASSERT_TRUE(value) << path;
+    const FieldType expected = std::holds_alternative<bool>(*value)     ? FieldType::boolean
+                               : std::holds_alternative<double>(*value) ? FieldType::number
+                                                                        : FieldType::text;
+    const std::vector<Profile> profiles{p};
+    EXPECT_EQ(field_type(path, profiles), expected) << path;
+  }
+}
+
+TEST(ProfileFieldType, IsEmptyForUnknownFields) {
+  EXPECT_FALSE(field_type("climate.temprature").has_value());
+  EXPECT_FALSE(field_type("seat.wings").has_value());
+  EXPECT_FALSE(field_type("custom.").has_value());
+}
+
+TEST(ProfileFieldType, CustomFieldsTakeTheTypeTheProfilesAgreeOn) {
+  Profile a;
+  a.custom.emplace("sport", Value{true});
+  a.custom.emplace("mixed", Value{1.0});
+  Profile b;
+  b.custom.emplace("sport", Value{false});
+  b.custom.emplace("mixed", Value{std::string("x")});
+  const std::vector<Profile> profiles{a, b};
+  EXPECT_EQ(field_type("custom.sport", profiles), FieldType::boolean);
+  EXPECT_EQ(field_type("custom.unset", profiles), FieldType::number);
+  EXPECT_FALSE(field_type("custom.mixed", profiles).has_value());
+}
+
 TEST(Navigation, DefaultDestinationFollowsWeekdayAndTimeWindow) {
   const Profile p = commuter();
   const auto* morning = p.navigation.default_destination(0, 7 * 60);  // Monday 07:00

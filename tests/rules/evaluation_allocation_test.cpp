@@ -61,5 +61,21 @@ TEST(RulesAllocation, AnUnknownResultDoesNotAllocateEither) {
   EXPECT_EQ(result.reason, UnknownReason::stale);
 }
 
+TEST(RulesAllocation, TracingWhatDecidedAResultDoesNotAllocate) {
+  const SymbolTable names = testing::test_names();
+  diag::Diagnostics diagnostics;
+  const auto expression =
+      compile_expression("Vehicle.Speed == 0 and Gear == 'P' and (Door.Open or hour < 9)",
+                         {"rules.yaml", 1, 1}, names, ValueType::boolean, diagnostics);
+  ASSERT_TRUE(expression.has_value());
+  testing::TestState state;
+  state.signal_values[testing::kGear] = 3;
+  const EvalContext context = state.context();
+  Explanation explanation;
+  EXPECT_EQ(allocations_during([&] { explanation = expression->trace(context); }), 0U);
+  EXPECT_EQ(explanation.count, 1U);
+  EXPECT_EQ(expression->describe(explanation), "Gear=D (needs == 'P')");
+}
+
 }  // namespace
 }  // namespace cabind::rules

@@ -16,7 +16,7 @@ enum ProfileSlot : std::uint32_t { kTemperature = 0, kSeatHeat = 1, kMode = 2 };
 
 inline SymbolTable test_names() {
   SymbolTable names;
-  names.add_signal("Vehicle.Speed", kSpeed);
+  names.add_signal("Vehicle.Speed", kSpeed, ValueType::number, {}, "km/h");
   names.add_signal("Gear", kGear, ValueType::number, {{"P", 0}, {"R", 1}, {"N", 2}, {"D", 3}});
   names.add_signal("Vehicle.Exterior.AirTemperature", kOutsideTemp);
   names.add_signal("Door.Open", kDoorOpen, ValueType::boolean);

@@ -6,8 +6,10 @@
 // An AuditEvent holds views only (names owned by the Config and the Engine, valid for the
 // engine's lifetime) so that emitting one allocates nothing; a sink that keeps events
 // must copy what it needs. format_audit() renders one line, e.g.
-//   "3.200 blocked output=Vehicle.Cabin.Seat.Row1.DriverSide.MemoryRecall value=1
-//    rule=recall_seat_when_parked: blocked by interlock seat_motion: Vehicle.Speed stale"
+//   "3.200 blocked rule=recall_seat_when_parked output=Vehicle.Cabin.Seat.Row1.DriverSide.
+//    MemoryRecall value=1: by interlock seat_motion: Vehicle.Speed=50 km/h (needs == 0)"
+// Input values in a reason are those captured when the event was recorded (`explanation`),
+// not re-read when it is formatted: the daemon formats after the batch.
 
 #include <cstdint>
 #include <string>
@@ -46,9 +48,13 @@ struct AuditEvent {
   double value = 0.0;
   bool has_value = false;
   int attempt = 0;  // retry/failed: the attempt number
-  // When set, the reason is "`expression` is unknown because ..." rendered by format_audit.
+  // When set, format_audit renders the reason from the expression: from `explanation` when
+  // it was traced (`explanation = expression->trace(context)` when recording: the operand
+  // that decided and its value), else from `evaluation` (unknown: "X stale"; otherwise the
+  // whole text quoted). The expression outlives the event (owned by the engine).
   const rules::CompiledExpression* expression = nullptr;
   rules::Evaluation evaluation;
+  rules::Explanation explanation;
 };
 
 class AuditSink {
@@ -61,7 +67,11 @@ class AuditSink {
   virtual void record(const AuditEvent& event) noexcept = 0;
 };
 
-// One line, no trailing newline. Allocates: for sinks, not for the engine.
+// One line, no trailing newline: "<seconds.millis> <fields>". Allocates: for sinks, not
+// for the engine.
 [[nodiscard]] std::string format_audit(const AuditEvent& event);
+// The line without its time, for a sink that prints the time its own way (replay's
+// `--time local`): "blocked rule=... output=... value=1: by interlock ...".
+[[nodiscard]] std::string format_audit_fields(const AuditEvent& event);
 
 }  // namespace cabind::engine

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -102,6 +103,17 @@ struct Profile {
 //   "id", "name".
 // Empty when the path is unknown or the profile does not set that field.
 [[nodiscard]] std::optional<Value> field(const Profile& profile, std::string_view path);
+
+// The type of a field's value as field() returns it, for an expression compiler:
+//   "climate.ac" -> boolean; "id", "name" -> text; every other schema field -> number;
+//   "custom.x" -> the type the profiles give it: every profile in `profiles` that sets x
+//   agrees on one (boolean, number or text); number when none sets it.
+// Empty when the path is not a known field (see is_known_field) or when the profiles give
+// custom.x different types.
+enum class FieldType : std::uint8_t { boolean, number, text };
+[[nodiscard]] std::string_view to_string(FieldType type) noexcept;
+[[nodiscard]] std::optional<FieldType> field_type(std::string_view path,
+                                                  std::span<const Profile> profiles = {}) noexcept;
 
 // True when `path` names a field some profile may set (custom.* always qualifies), so an
 // expression compiler can reject "profile.climate.temprature" at load time.

@@ -25,6 +25,12 @@ enum class ValueType : std::uint8_t { number, boolean, string };
 
 [[nodiscard]] std::string_view to_string(ValueType type) noexcept;
 
+// An owned enum name, as a SymbolTable and a compiled expression keep them.
+struct NamedValue {
+  std::string name;
+  double value = 0.0;
+};
+
 // One name of an enum-typed value, e.g. a DBC value table entry `0 "P"`.
 // `value` is in the units the evaluator reads for the symbol: for a DBC signal that is
 // the physical value (raw * factor + offset) of the entry's raw value.
@@ -45,6 +51,9 @@ struct Symbol {
   // Non-empty: the value is enum-typed and may be compared with these names.
   // The storage must stay alive for the duration of the compile call only.
   std::span<const EnumName> enum_names;
+  // The physical unit for audit lines ("km/h" from the DBC signal), empty when none.
+  // Same lifetime as enum_names; the compiled expression keeps its own copy.
+  std::string_view unit;
 };
 
 // Resolves the names an expression uses. Called only while compiling (load time).

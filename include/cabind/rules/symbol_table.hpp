@@ -6,6 +6,7 @@
 //   SymbolTable names;
 //   names.add_signal("Vehicle.Speed", 0);
 //   names.add_signal("Gear", 1, ValueType::number, {{"P", 0}, {"R", 1}, {"N", 2}, {"D", 3}});
+//   names.add_signal("Vehicle.Speed", 0, ValueType::number, {}, "km/h");  // unit for audits
 //   names.add_profile_field("profile.climate.temperature", 0);
 //
 // Not thread-safe for concurrent add/resolve; resolving concurrently is fine.
@@ -22,16 +23,12 @@
 
 namespace cabind::rules {
 
-struct NamedValue {
-  std::string name;
-  double value = 0.0;
-};
-
 class SymbolTable final : public SymbolResolver {
  public:
   // Adding a name twice replaces the earlier entry.
+  // `unit` is the DBC signal's unit; audit lines print it after the value.
   void add_signal(std::string name, std::uint32_t slot, ValueType type = ValueType::number,
-                  std::vector<NamedValue> enum_names = {});
+                  std::vector<NamedValue> enum_names = {}, std::string unit = {});
   void add_profile_field(std::string name, std::uint32_t slot, ValueType type = ValueType::number,
                          std::vector<NamedValue> enum_names = {});
 
@@ -43,8 +40,10 @@ class SymbolTable final : public SymbolResolver {
     Symbol symbol;
     std::vector<NamedValue> owned_names;
     std::vector<EnumName> views;  // point into owned_names; built once, never resized
+    std::string unit;             // Symbol::unit points here
   };
-  void add(std::string name, Symbol symbol, std::vector<NamedValue> enum_names);
+  void add(std::string name, Symbol symbol, std::vector<NamedValue> enum_names,
+           std::string unit = {});
 
   // unique_ptr keeps each Entry (and the views into it) at a stable address.
   std::map<std::string, std::unique_ptr<Entry>, std::less<>> entries_;
