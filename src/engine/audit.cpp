@@ -32,6 +32,10 @@ std::string_view to_string(AuditKind kind) noexcept {
       return "learned";
     case AuditKind::cancelled:
       return "cancelled";
+    case AuditKind::unsent:
+      return "unsent";
+    case AuditKind::expired:
+      return "expired";
   }
   return "?";
 }

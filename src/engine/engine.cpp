@@ -446,6 +446,10 @@ void Engine::advance(can::Timestamp now) noexcept {
   actuator_->service(context(), now);
 }
 
+void Engine::on_bus_up() noexcept {
+  actuator_->on_bus_up(context(), now_);
+}
+
 void Engine::handle_changes(std::span<const std::uint32_t> slots, can::Timestamp now) noexcept {
   Impl& impl = *impl_;
   for (const std::uint32_t slot : slots) {
@@ -459,7 +463,8 @@ void Engine::handle_changes(std::span<const std::uint32_t> slots, can::Timestamp
       const auto o = static_cast<std::size_t>(output);
       const FeedbackResult result = actuator_->on_feedback(o, table_.value(slot), now);
       const profile::Profile* driver = identity_->driver();
-      if (result.manual_change && driver != nullptr && impl.outputs[o]->learn) {
+      if (result.manual_change && driver != nullptr && impl.outputs[o]->learn &&
+          (!driver->guest || impl.outputs[o]->learn_guest)) {
         actuator_->adopt(o, table_.value(slot));
         preferences_.learn(driver->id, impl.outputs[o]->name, table_.value(slot));
         AuditEvent event;
