@@ -1,12 +1,12 @@
 // The guest profile is shared by every driver nobody recognises: it learns a manual change
 // only on outputs that say `learn_guest: true`.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
-#include <unistd.h>
 
 #include "engine_harness.hpp"
 
@@ -31,7 +31,8 @@ std::string demo_with_guest_learning() {
   replace("dbc: demo_body.dbc", "dbc: " + (demo / "demo_body.dbc").string());
   replace("profiles: profiles/", "profiles: " + (demo / "profiles").string());
   replace("rules: rules.yaml", "rules: " + (demo / "rules.yaml").string());
-  replace("    learn: true\n    send: cyclic", "    learn: true\n    learn_guest: true\n    send: cyclic");
+  replace("    learn: true\n    send: cyclic",
+          "    learn: true\n    learn_guest: true\n    send: cyclic");
   const std::filesystem::path file = std::filesystem::path(::testing::TempDir()) /
                                      ("cabind-guest-" + std::to_string(::getpid()) + ".yaml");
   std::ofstream(file) << yaml;
