@@ -9,6 +9,10 @@
 //   (bench/data/probe): each frame changes a stimulus signal, one rule fires, the actuator
 //   encodes the output's frame and hands it to a counting Bus. Frame times advance so that
 //   no output is ever held by the 50 ms per-output rate limit.
+// - BM_OnFrameDbcSize/N: Engine::on_frame with no change, as BM_OnFrameNoChange, on a
+//   generated DBC of N messages (4 signals each) with the same configuration whatever N is:
+//   10 mapped signals on the first messages, 2 outputs on the last. The per-frame cost must
+//   not grow with N (issue 10: 1,000 messages within 1.2x of 10).
 // - BM_RuleScaling/P/R: P profiles x R rules, generated into a temporary directory. The
 //   frames drive 10 stimulus signals with one rule each; the other R-10 rules depend on 90
 //   other signals. Per frame, one rule fires and one frame is sent whatever P and R are:
@@ -256,6 +260,55 @@ void BM_OnFrameFireAndSend(benchmark::State& state) {
   drive_stimuli(state, rig, 100, milliseconds(1));
 }
 BENCHMARK(BM_OnFrameFireAndSend);
+
+// A vehicle on a generated DBC of `messages` messages, in a fresh temporary directory.
+fs::path make_dbc_size_config(int messages) {
+  const fs::path dir =
+      fs::temp_directory_path() /
+      ("cabind-engine-bench-dbc" + std::to_string(messages) + "-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir / "profiles");
+  std::ofstream dbc(dir / "generated.dbc");
+  dbc << "VERSION \"\"\n\nNS_ :\n\nBS_:\n\nBU_: ECU HU\n\n";
+  for (int m = 0; m < messages; ++m) {
+    dbc << "BO_ " << 0x100 + m << " M" << m << ": 8 ECU\n";
+    for (int s = 0; s < 4; ++s) {
+      dbc << " SG_ S" << s << " : " << 16 * s << "|16@1+ (1,0) [0|65535] \"\" HU\n";
+    }
+    dbc << "\n";
+  }
+  dbc.close();
+  std::ofstream vehicle(dir / "vehicle.yaml");
+  vehicle << "bus: { interface: vcan0 }\ndbc: generated.dbc\nsignals:\n";
+  for (int m = 0; m < 10; ++m)
+    vehicle << "  Gen.In" << m << ": M" << m << ".S0\n";
+  vehicle << "outputs:\n";
+  for (int m = messages - 2; m < messages; ++m)
+    vehicle << "  Gen.Out" << m << ": { signal: M" << m << ".S1, feedback: M" << m << ".S2 }\n";
+  vehicle.close();
+  std::ofstream(dir / "profiles/guest.yaml") << "id: guest\nname: Guest\nguest: true\n";
+  return dir;
+}
+
+void BM_OnFrameDbcSize(benchmark::State& state) {
+  const int messages = static_cast<int>(state.range(0));
+  const fs::path dir = make_dbc_size_config(messages);
+  {
+    Rig rig(dir / "vehicle.yaml");
+    const std::array<std::uint8_t, 8> bytes{};  // M0 (0x100), the same bytes every time
+    Timestamp now = milliseconds(1'000'000);
+    rig.engine->on_frame(frame_of(0x100, bytes, now));
+    const Meter meter;
+    for (auto _ : state) {
+      now += milliseconds(10);
+      rig.engine->on_frame(frame_of(0x100, bytes, now));
+    }
+    meter.report(state, 1);
+    state.counters["messages"] = messages;
+  }
+  fs::remove_all(dir);
+}
+BENCHMARK(BM_OnFrameDbcSize)->Arg(10)->Arg(1000);
 
 // P profiles and R rules over the probe DBC, written into a fresh temporary directory.
 fs::path make_scaling_config(int profiles, int rules) {

@@ -28,14 +28,14 @@ bool MemoryBus::accepted(const Frame& frame) const noexcept {
 }
 
 SendStatus MemoryBus::send(const Frame& frame) noexcept {
-  if (state_ != BusState::up) {
+  if (state_ != BusState::up || answer_ == SendStatus::dropped) {
     ++counters_.tx_dropped;
     return SendStatus::dropped;
   }
   // Test-only bus: a failed allocation here ends the test run, like any other.
   sent_.push_back(frame);
   ++counters_.tx_frames;
-  return SendStatus::sent;
+  return answer_;
 }
 
 void MemoryBus::deliver(std::span<const Frame> frames) {

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
+#include <optional>
+#include <string>
 #include <utility>
 
 #include "cabind/config/yaml_reader.hpp"
@@ -140,7 +143,10 @@ class VehicleParser {
       const std::string what = "outputs." + *name;
       const YamlNode& body = *node.children[i + 1];
       const auto map = read_.fields(
-          body, {"signal", "feedback", "range", "learn", "interlock", "send", "role"}, what);
+          body,
+          {"signal", "feedback", "range", "learn", "learn_guest", "interlock", "send",
+           "confirm_timeout_ms", "min_interval_ms", "attempts", "tolerance", "hold_ms", "role"},
+          what);
       if (!map) continue;
       Output output;
       output.name = *name;
@@ -192,6 +198,8 @@ class VehicleParser {
         ok = ok && parsed.has_value();
         if (parsed) output.role = std::move(*parsed);
       }
+      ok = output_learning(*map, output) && ok;
+      ok = output_timing(*map, output) && ok;
       if (ok) ok = writes_a_free_signal(output, config, *node.children[i]);
       if (ok) config.outputs.push_back(std::move(output));
     }
@@ -274,6 +282,61 @@ class VehicleParser {
       }
       config.seats.push_back(std::move(seat));
     }
+  }
+
+  // learn_guest: the guest profile is shared by every unknown driver, so it learns only
+  // where the integrator asks for it.
+  bool output_learning(const YamlReader::Fields& map, Output& output) {
+    const auto* guest = map.get("learn_guest");
+    if (guest == nullptr) return true;
+    const auto value = read_.boolean(*guest);
+    if (!value) return false;
+    if (*value && !output.learn) {
+      read_.error(*guest, "learn_guest needs learn: true on the same output");
+      return false;
+    }
+    output.learn_guest = *value;
+    return true;
+  }
+
+  // A key in milliseconds within [min, max]; true when absent or valid.
+  bool milliseconds_key(const YamlReader::Fields& map, std::string_view key, std::int64_t min,
+                        std::int64_t max, std::optional<std::chrono::milliseconds>& into) {
+    const auto* node = map.get(key);
+    if (node == nullptr) return true;
+    const auto value = read_.integer(*node, min, max);
+    if (value) into = std::chrono::milliseconds(*value);
+    return value.has_value();
+  }
+
+  // Keys that time the wait for feedback mean nothing without a feedback signal.
+  bool needs_feedback(const YamlReader::Fields& map, const Output& output) {
+    bool ok = true;
+    for (const std::string_view key : {"confirm_timeout_ms", "attempts", "tolerance"}) {
+      const auto* node = map.get(key);
+      if (node == nullptr || output.feedback) continue;
+      read_.error(*node, std::string(key) + " needs a feedback signal on the same output");
+      ok = false;
+    }
+    return ok;
+  }
+
+  bool output_timing(const YamlReader::Fields& map, Output& output) {
+    bool ok = needs_feedback(map, output);
+    ok = milliseconds_key(map, "confirm_timeout_ms", 10, 600'000, output.confirm_timeout) && ok;
+    ok = milliseconds_key(map, "min_interval_ms", 0, 60'000, output.min_interval) && ok;
+    ok = milliseconds_key(map, "hold_ms", 0, 86'400'000, output.hold) && ok;
+    if (const auto* node = map.get("attempts")) {
+      const auto value = read_.integer(*node, 1, 20);
+      if (value) output.attempts = static_cast<int>(*value);
+      ok = value.has_value() && ok;
+    }
+    if (const auto* node = map.get("tolerance")) {
+      const auto value = read_.number(*node, 0, 1e15);
+      if (value) output.tolerance = *value;
+      ok = value.has_value() && ok;
+    }
+    return ok;
   }
 
   // Two outputs commanding one DBC signal would fight over it on the bus.

@@ -57,6 +57,13 @@ json Service::status() const {
     interlocks[interlock.name] = engine.interlock_holds(interlock.name) ? "holds" : "blocked";
   }
   result["interlocks"] = interlocks;
+  // Each output's command phase: "unsent" says the bus refused its frame and it waits.
+  json outputs = json::object();
+  const engine::Actuator& actuator = engine.actuator();
+  for (std::size_t o = 0; o < actuator.output_count(); ++o) {
+    outputs[std::string(actuator.spec(o).name)] = engine::to_string(actuator.phase(o));
+  }
+  result["outputs"] = outputs;
   result["uptime_s"] =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
   const std::size_t tail = std::min<std::size_t>(recent_audit_.size(), 10);
@@ -83,8 +90,7 @@ json Service::metrics() const {
                    {"tx_errors", c.tx_errors},
                    {"bus_errors", c.bus_errors}};
   json decisions = json::object();
-  for (std::size_t kind = 0; kind <= static_cast<std::size_t>(engine::AuditKind::cancelled);
-       ++kind) {
+  for (std::size_t kind = 0; kind < engine::audit_kind_count; ++kind) {
     decisions[std::string(engine::to_string(static_cast<engine::AuditKind>(kind)))] =
         audit_counts_[kind];
   }

@@ -144,6 +144,9 @@ void Service::on_frames(std::span<const can::Frame> frames) noexcept {
 void Service::on_bus_state(can::BusState state) noexcept {
   if (state == can::BusState::up) {
     spdlog::info("bus {} is up", bus_->interface_name());
+    // Commands the bus refused while it was down go out now, not at their next retry.
+    active_->engine->on_bus_up();
+    if (!pending_audit_.empty()) report_decisions();
   } else {
     spdlog::warn("bus {} is {}", bus_->interface_name(), can::to_string(state));
   }

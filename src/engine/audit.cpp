@@ -34,6 +34,10 @@ std::string_view to_string(AuditKind kind) noexcept {
       return "cancelled";
     case AuditKind::driver_left:
       return "left";
+    case AuditKind::unsent:
+      return "unsent";
+    case AuditKind::expired:
+      return "expired";
   }
   return "?";
 }

@@ -93,6 +93,10 @@ void Engine::run_timers(can::Timestamp now) noexcept {
   }
 }
 
+void Engine::on_bus_up() noexcept {
+  actuator_.on_bus_up(context(), now_);
+}
+
 void Engine::handle_changes(std::span<const std::uint32_t> slots, can::Timestamp now) noexcept {
   bool lifecycle_changed = false;
   for (const std::uint32_t slot : slots) {
@@ -167,7 +171,10 @@ void Engine::on_driver_left(can::Timestamp now) noexcept {
 void Engine::on_feedback(std::size_t output, double value, can::Timestamp now) noexcept {
   const FeedbackResult result = actuator_.on_feedback(output, value, now);
   const profile::Profile* driver = identity_.driver();
-  if (!result.manual_change || driver == nullptr || !plan_.outputs[output].learn) return;
+  const OutputPlan& plan = plan_.outputs[output];
+  // The guest profile is shared by every unknown driver: it learns only where configured.
+  if (!result.manual_change || driver == nullptr || !plan.learn) return;
+  if (driver->guest && !plan.learn_guest) return;
   actuator_.adopt(output, value);
   preferences_.learn(driver->id, plan_.outputs[output].name, value);
   audit_.record(AuditEvent{.time = now,

@@ -144,6 +144,7 @@ void PlanBuilder::add_output(const config::Output& output) {
   OutputPlan& info = plan_.outputs.emplace_back();
   info.name = output.name;
   info.learn = output.learn;
+  info.learn_guest = output.learn_guest;
   info.range = output.range;
   info.role = output.role.kind;
   OutputSpec spec;
@@ -167,6 +168,7 @@ void PlanBuilder::add_output(const config::Output& output) {
       spec.confirm_timeout = std::chrono::milliseconds(std::max<std::uint32_t>(3 * fb_cycle, 100));
     }
   }
+  apply_timing(output, spec);
   if (!output.interlock.empty()) {
     const auto it =
         std::find_if(config_.interlocks.begin(), config_.interlocks.end(),
@@ -178,6 +180,15 @@ void PlanBuilder::add_output(const config::Output& output) {
     spec.interlock = static_cast<int>(it - config_.interlocks.begin());
   }
   plan_.specs.push_back(spec);
+}
+
+// The output's own timing keys over the defaults derived above (docs/configuration.md).
+void PlanBuilder::apply_timing(const config::Output& output, OutputSpec& spec) {
+  if (output.confirm_timeout) spec.confirm_timeout = *output.confirm_timeout;
+  if (output.min_interval) spec.min_interval = *output.min_interval;
+  if (output.attempts) spec.max_attempts = *output.attempts;
+  if (output.tolerance) spec.tolerance = *output.tolerance;
+  if (output.hold) spec.hold = *output.hold;
 }
 
 // Seats are named by output roles; `seats:` adds their inputs (the manual switch).

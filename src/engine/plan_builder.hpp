@@ -42,6 +42,7 @@ class PlanBuilder {
   void add_signals();
   void add_outputs();
   void add_output(const config::Output& output);
+  static void apply_timing(const config::Output& output, OutputSpec& spec);
   void add_seats();
   void add_roles();
   void add_interlocks();

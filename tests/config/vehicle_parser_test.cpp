@@ -114,6 +114,41 @@ integrity:
   EXPECT_EQ(checks[2].recovery_frames, 2U);
 }
 
+TEST(VehicleParser, ReadsOutputTimingAndGuestLearning) {
+  diag::Diagnostics d;
+  const auto v = parse_vehicle(R"(bus: { interface: vcan0 }
+dbc: x.dbc
+signals: {}
+outputs:
+  Seat.Recall:
+    signal: Seat.Slot
+    feedback: Seat_Status.Slot
+    confirm_timeout_ms: 4000
+    min_interval_ms: 0
+    attempts: 2
+    tolerance: 0.5
+    hold_ms: 30000
+  Cabin.Temp:
+    signal: HVAC.Setpoint
+    learn: true
+    learn_guest: true
+)",
+                               "v.yaml", d);
+  ASSERT_TRUE(v) << d.to_string();
+  const Output& recall = v->config.outputs.at(0);
+  EXPECT_EQ(recall.confirm_timeout, std::chrono::milliseconds(4000));
+  EXPECT_EQ(recall.min_interval, std::chrono::milliseconds(0));
+  EXPECT_EQ(recall.attempts, 2);
+  EXPECT_EQ(recall.tolerance, 0.5);
+  EXPECT_EQ(recall.hold, std::chrono::milliseconds(30000));
+  EXPECT_FALSE(recall.learn_guest);
+  const Output& temp = v->config.outputs.at(1);
+  EXPECT_FALSE(temp.confirm_timeout || temp.min_interval || temp.attempts || temp.tolerance ||
+               temp.hold)
+      << "unset: the plan's defaults apply";
+  EXPECT_TRUE(temp.learn_guest);
+}
+
 }  // namespace
 }  // namespace cabind::config
 

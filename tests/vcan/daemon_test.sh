@@ -254,4 +254,31 @@ case_flood() {
   echo "flood: still identifying after the junk"
 }
 
+case_bus_down() {
+  # A command due while vcan0 is down is kept `unsent`, never audited sent, and goes out
+  # once the interface is up again.
+  local output=Vehicle.Cabin.HVAC.Station.Row1.Driver.Temperature
+  start_cabind
+  wait_ready
+  candump -D -L vcan0,200:7FF >"$work/out.log" 2>"$work/candump.err" &  # -D: survive down
+  sleep 0.3
+  ip link set vcan0 down
+  wait_for 10 grep -q "bus vcan0 is down" "$work/cabind.log" || fail "interface down not reported"
+  # Alice, as a workshop selects her: the frame goes to the engine, not onto the bus.
+  "$cabinctl" identify fob 3 | grep -q "driver.id: alice" || fail "identify fob 3"
+  wait_for 10 grep -q "unsent .*output=$output" "$work/cabind.log" ||
+    fail "the refused HVAC command was not reported unsent"
+  "$cabinctl" status | grep -q "outputs.$output: unsent" || fail "cabinctl status does not show unsent"
+  sleep 0.5  # several retries at 100 ms, all refused
+  grep -q " sent .*output=$output" "$work/cabind.log" && fail "audited sent while the interface was down"
+  [ ! -s "$work/out.log" ] || fail "a frame left while down: $(cat "$work/out.log")"
+  ip link set vcan0 up
+  wait_for 10 grep -q " 200#" "$work/out.log" || fail "the command did not go out after the interface came up"
+  wait_for 10 grep -q " sent .*output=$output value=21.5 attempt=1" "$work/cabind.log" ||
+    fail "no sent line after the interface came up"
+  setpoint=$(decoded "$work/out.log" HVAC_Request DriverSetpoint | head -n 1)
+  [ "$setpoint" = "21.5" ] || fail "driver setpoint $setpoint after up, expected Alice's 21.5"
+  echo "bus_down: unsent while down (no sent line, no frame), 21.5 degC sent once vcan0 was up"
+}
+
 "case_$case_name"

@@ -23,6 +23,9 @@ class MemoryBus final : public Bus {
   void deliver(const Frame& frame) { deliver(std::span<const Frame>(&frame, 1)); }
   // Tells the sink the interface changed state; while not up, send() drops.
   void set_state(BusState state);
+  // What send() answers while up: sent (default), queued (the frame is recorded as a
+  // backlog would send it later) or dropped (refused, not recorded), to test callers.
+  void answer_sends_with(SendStatus status) noexcept { answer_ = status; }
 
   [[nodiscard]] const std::vector<Frame>& sent() const noexcept { return sent_; }
   void clear_sent() noexcept { sent_.clear(); }
@@ -37,6 +40,7 @@ class MemoryBus final : public Bus {
   std::vector<Frame> batch_;
   BusCounters counters_;
   BusState state_ = BusState::up;
+  SendStatus answer_ = SendStatus::sent;
 };
 
 }  // namespace cabind::can

@@ -92,11 +92,18 @@ struct Output {
   SignalRef signal;                   // where the command is written
   std::optional<SignalRef> feedback;  // confirms the command
   std::optional<Range> range;         // commands outside are clamped by rules, refused here
-  bool learn = false;     // a manual change while a driver is active updates the profile
-  std::string interlock;  // name of the interlock that must hold; empty = none
+  bool learn = false;        // a manual change while a driver is active updates the profile
+  bool learn_guest = false;  // ... also while the guest profile is active (needs `learn`)
+  std::string interlock;     // name of the interlock that must hold; empty = none
   SendMode send = SendMode::on_change;
   std::chrono::milliseconds cycle{0};  // from the DBC when send == cyclic
   OutputRole role;
+  // Actuation timing (docs/configuration.md); unset = the default the plan derives.
+  std::optional<std::chrono::milliseconds> confirm_timeout;  // first wait for feedback
+  std::optional<std::chrono::milliseconds> min_interval;     // between two sends
+  std::optional<int> attempts;                               // sends in all, first included
+  std::optional<double> tolerance;                           // |feedback - command| that confirms
+  std::optional<std::chrono::milliseconds> hold;             // blocked or unsent longer: dropped
   diag::Location where;
 };
 

@@ -104,7 +104,7 @@ class Service final : public can::FrameSink, public engine::AuditSink {
   std::chrono::steady_clock::time_point log_window_start_{};
   std::uint32_t log_lines_in_window_ = 0;
   std::uint64_t log_suppressed_ = 0;
-  std::array<std::uint64_t, 16> audit_counts_{};
+  std::array<std::uint64_t, engine::audit_kind_count> audit_counts_{};
   std::uint64_t reloads_ = 0;
   std::uint64_t reload_failures_ = 0;
   std::string last_status_;

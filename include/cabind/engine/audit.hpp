@@ -11,6 +11,7 @@
 // Input values in a reason are those captured when the event was recorded (`explanation`),
 // not re-read when it is formatted: the daemon formats after the batch.
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -27,7 +28,7 @@ enum class AuditKind : std::uint8_t {
   value_unknown,   // an action's value could not be computed; the action is dropped
   overridden,      // a higher-priority rule set the same output in the same pass
   clamped,         // the value was outside the output's range
-  sent,            // a command frame was sent
+  sent,            // the bus took a command frame (detail "queued by the bus" when backlogged)
   blocked,         // an interlock does not hold; the command waits
   confirmed,       // the feedback signal matches the command
   retry,           // no confirmation in time; sent again
@@ -35,7 +36,11 @@ enum class AuditKind : std::uint8_t {
   learned,         // a manual change became the driver's preference
   cancelled,       // a pending command was dropped (e.g. manual seat switch)
   driver_left,     // identity.leave held: no driver is active; output: the profile id
+  unsent,          // the bus refused the frame; the command stays pending and is retried
+  expired,         // a command blocked or unsent for longer than its output's hold, dropped
 };
+// One past the last AuditKind, for tables indexed by kind.
+inline constexpr std::size_t audit_kind_count = static_cast<std::size_t>(AuditKind::expired) + 1;
 
 [[nodiscard]] std::string_view to_string(AuditKind kind) noexcept;
 

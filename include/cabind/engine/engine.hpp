@@ -61,6 +61,8 @@ class Engine {
   // Moves time forward: staleness, debounced identity, timers, retries and cyclic frames.
   void advance(can::Timestamp now) noexcept;
   void set_local_time(LocalTime time) noexcept { local_time_ = time; }
+  // The bus came back up: commands it refused meanwhile are sent now (interlocks apply).
+  void on_bus_up() noexcept;
   // Selects the profile with this id as the active driver without firing any rule (the
   // daemon keeps the driver across a reload). False when no profile has that id.
   bool restore_driver(std::string_view profile_id) noexcept;

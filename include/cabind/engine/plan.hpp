@@ -73,6 +73,7 @@ struct RulePlan {
 struct OutputPlan {
   std::string name;
   bool learn = false;
+  bool learn_guest = false;  // the guest profile learns too (off: shared by every stranger)
   std::optional<config::Range> range;
   config::OutputRoleKind role = config::OutputRoleKind::none;
   std::size_t seat = kNoIndex;  // index into Plan::seats for seat roles
