@@ -135,9 +135,7 @@ void Service::schedule_bus_retry() {
 }
 
 void Service::on_frames(std::span<const can::Frame> frames) noexcept {
-  engine::Engine& engine = *active_->engine;
-  for (const can::Frame& frame : frames)
-    engine.on_frame(frame);
+  active_->engine->on_frames(frames);
   if (!pending_audit_.empty()) report_decisions();
 }
 

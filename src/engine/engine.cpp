@@ -45,6 +45,16 @@ rules::EvalContext Engine::context() const noexcept {
 }
 
 void Engine::on_frame(const can::Frame& frame) noexcept {
+  on_frames(std::span<const can::Frame>(&frame, 1));
+}
+
+void Engine::on_frames(std::span<const can::Frame> frames) noexcept {
+  for (const can::Frame& frame : frames)
+    apply(frame);
+  advance(now_);  // once per batch: timers, one commit pass, actuation
+}
+
+void Engine::apply(const can::Frame& frame) noexcept {
   // The frame is applied before anything is sent at its time: what it says is the truth
   // at that instant (a BodyInfo "moving" must stop a seat command due at the same time).
   const can::Timestamp now = std::max(frame.time(), now_);
@@ -64,7 +74,6 @@ void Engine::on_frame(const can::Frame& frame) noexcept {
       on_driver_change(*change, now);
     }
   }
-  advance(now);
 }
 
 void Engine::advance(can::Timestamp now) noexcept {
@@ -126,7 +135,6 @@ void Engine::handle_changes(std::span<const std::uint32_t> slots, can::Timestamp
     }
   }
   if (lifecycle_changed) update_lifecycle(now);
-  commit(now);
 }
 
 // Re-evaluates the identity sources' `when:` conditions and identity.leave.

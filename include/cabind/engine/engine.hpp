@@ -56,7 +56,13 @@ class Engine {
   Engine& operator=(const Engine&) = delete;
   ~Engine();
 
-  // One received frame; its time() is "now" (monotonic). Runs advance(frame.time()) first.
+  // A batch of received frames in arrival order; each frame's time() is "now" (monotonic)
+  // when it is applied. Every frame's changes re-evaluate the rules that read them; then,
+  // once for the batch, advance(): timers, one commit pass and actuation, so what a batch
+  // decides leaves in one frame per message, with the interlocks judged on the batch's
+  // latest values.
+  void on_frames(std::span<const can::Frame> frames) noexcept;
+  // on_frames() of one frame.
   void on_frame(const can::Frame& frame) noexcept;
   // Moves time forward: staleness, debounced identity, timers, retries and cyclic frames.
   void advance(can::Timestamp now) noexcept;
@@ -95,6 +101,7 @@ class Engine {
     std::size_t rule = kNoIndex;
   };
 
+  void apply(const can::Frame& frame) noexcept;
   void handle_changes(std::span<const std::uint32_t> slots, can::Timestamp now) noexcept;
   void on_feedback(std::size_t output, double value, can::Timestamp now) noexcept;
   void on_manual_switch(const SeatPlan& seat, can::Timestamp now) noexcept;
