@@ -168,7 +168,8 @@ void Service::report_decisions() noexcept {
     bool driver_changed = false;
     for (const engine::AuditEvent& event : pending_audit_) {
       report(event);
-      driver_changed = driver_changed || event.kind == engine::AuditKind::driver_changed;
+      driver_changed = driver_changed || event.kind == engine::AuditKind::driver_changed ||
+                       event.kind == engine::AuditKind::driver_left;
     }
     pending_audit_.clear();
     if (audit_overflow_ > 0) {
