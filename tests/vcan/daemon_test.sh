@@ -68,6 +68,12 @@ send_parked_car() {
   sleep 0.3
 }
 
+# present_fob CODE [BUS]: a key fob in range, as the keyless ECU reports it: Keyfob_Status
+# every 100 ms for 1 s (one frame never completes the demo's 200 ms debounce).
+present_fob() {
+  cangen "${2:-vcan0}" -I 120 -L 4 -D "$(printf '%02X' "$1")000000" -g 100 -n 10 &
+}
+
 # decoded FILE MESSAGE SIGNAL: the values of a signal in a candump log, one per line.
 decoded() {
   "$cabind" decode --dbc "$work/config/demo_body.dbc" "$1" |
@@ -89,7 +95,7 @@ case_identification() {
   sleep 0.3
   candump -L -n 1 vcan0,120:7FF >"$work/fob.log" &
   sleep 0.2
-  cansend vcan0 120#03000000   # Alice's fob, id 3
+  present_fob 3   # Alice's fob, id 3
   wait_for 10 grep -q " 210#" "$work/out.log" || fail "no seat command after Alice's fob"
   wait_for 10 grep -q " 200#" "$work/out.log" || fail "no HVAC request after Alice's fob"
   sleep 0.3
@@ -188,7 +194,7 @@ case_interface() {
   wait_for 10 grep -q "bus vcan5 is up" "$work/cabind.log" || fail "no recovery after re-creation"
   candump -L vcan5,210:7FF >"$work/out.log" &
   send_parked_car vcan5
-  cansend vcan5 120#03000000
+  present_fob 3 vcan5
   wait_for 10 grep -q " 210#" "$work/out.log" || fail "no seat command after recovery"
   echo "interface: waited for vcan5, recovered after delete/re-create"
 }
@@ -249,7 +255,7 @@ case_flood() {
   cansend vcan0 121#00   # the junk may have left a seat-memory button "pressed"
   cansend vcan0 120#00000000
   sleep 0.5
-  cansend vcan0 120#03000000
+  present_fob 3
   wait_for 10 sh -c "\"$cabinctl\" status | grep -q 'driver.id: alice'" || fail "alice not identified after the flood"
   echo "flood: still identifying after the junk"
 }
