@@ -461,7 +461,7 @@ void Engine::handle_changes(std::span<const std::uint32_t> slots, can::Timestamp
       const profile::Profile* driver = identity_->driver();
       if (result.manual_change && driver != nullptr && impl.outputs[o]->learn) {
         actuator_->adopt(o, table_.value(slot));
-        preferences_.learn(driver->id, impl.outputs[o]->name, table_.value(slot));
+        learned_.push({driver->id, impl.outputs[o]->name, table_.value(slot), now});
         AuditEvent event;
         event.time = now;
         event.kind = AuditKind::learned;
