@@ -115,6 +115,7 @@ json Service::metrics() const {
                          {"requests", s.requests},
                          {"bad_requests", s.bad_requests},
                          {"events_dropped", s.events_dropped},
+                         {"subscribers", control_->subscriber_count()},
                          {"internal_errors", s.internal_errors}};
   }
   return result;
