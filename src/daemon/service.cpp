@@ -2,7 +2,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include <boost/asio/post.hpp>
 #include <csignal>
 #include <ctime>
 
@@ -159,6 +158,9 @@ void Service::open_bus() {
     spdlog::warn("{}; retrying in {} ms", e.what(), bus_retry_delay_.count());
     notifier_.status("waiting for CAN interface " + bus.interface + ": " + e.what());
     schedule_bus_retry();
+  } catch (const std::exception& e) {
+    on_exception("opening the bus", e.what());  // unexpected, but the bus is still wanted
+    if (!stopping_) schedule_bus_retry();
   }
 }
 
@@ -266,6 +268,16 @@ void Service::report(const engine::AuditEvent& event) {
 
 void Service::tick() {
   if (stopping_) return;
+  // Re-armed first, so that a failure in the work below cannot stop the engine clock;
+  // steady_timer: the period follows CLOCK_MONOTONIC too.
+  tick_timer_.expires_after(options_.tick);
+  tick_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (!ec) tick();
+  });
+  guarded("tick", [this] { advance_engine(); });
+}
+
+void Service::advance_engine() {
   const auto now = std::chrono::steady_clock::now();
   if (now >= next_local_time_) {
     active_->engine->set_local_time(local_time_now());
@@ -278,11 +290,6 @@ void Service::tick() {
     notifier_.watchdog();
     next_watchdog_ = now + *interval;
   }
-  // steady_timer: the period follows CLOCK_MONOTONIC too.
-  tick_timer_.expires_after(options_.tick);
-  tick_timer_.async_wait([this](const boost::system::error_code& ec) {
-    if (!ec) guarded("tick", [this] { tick(); });
-  });
 }
 
 void Service::wait_signals() {

@@ -96,6 +96,7 @@ class Service final : public can::FrameSink, public engine::AuditSink {
   void open_bus();
   void schedule_bus_retry();
   void tick();
+  void advance_engine();  // tick()'s work: local time, engine clock, learned values, watchdog
   void wait_signals();
   bool reload();
   void shut_down(int exit_code = 0);
