@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <array>
+#include <boost/asio/post.hpp>
 #include <cerrno>
 #include <cstring>
 
@@ -51,13 +52,20 @@ void set_option(int fd, int level, int name, const T& value, const std::string& 
 }  // namespace
 
 struct SocketCanBus::ReceiveBuffers {
-  explicit ReceiveBuffers(std::size_t n) : headers(n), vectors(n), wire(n), control(n), frames(n) {}
+  explicit ReceiveBuffers(std::size_t n)
+      : headers(n), vectors(n), wire(n), control(n), frames(n), kernel_times(n) {}
   std::vector<::mmsghdr> headers;
   std::vector<::iovec> vectors;
   std::vector<::canfd_frame> wire;
   std::vector<std::array<char, control_size>> control;
   std::vector<Frame> frames;
+  std::vector<Timestamp> kernel_times;  // parallel to frames
+  std::size_t delivered = 0;            // frames of the batch in the sink right now
 };
+
+std::span<const Timestamp> SocketCanBus::kernel_times() const noexcept {
+  return {rx_->kernel_times.data(), rx_->delivered};
+}
 
 SocketCanBus::SocketCanBus(boost::asio::io_context& io, std::string interface,
                            SocketCanOptions options)
@@ -77,6 +85,7 @@ SocketCanBus::SocketCanBus(boost::asio::io_context& io, std::string interface,
 
 SocketCanBus::~SocketCanBus() {
   stop();
+  alive_.reset();  // state notices still queued on the io_context touch nothing now
 }
 
 bool SocketCanBus::interface_exists(const std::string& interface) noexcept {
@@ -163,7 +172,7 @@ void SocketCanBus::apply_filters() {
 void SocketCanBus::start() {
   running_ = true;
   if (state_ != BusState::up) {
-    if (sink_ != nullptr) sink_->on_bus_state(state_);
+    post_state(state_);
     schedule_recovery();
   }
   wait_readable();
@@ -226,23 +235,25 @@ void SocketCanBus::receive_batch(std::size_t& received, int& error) {
     error = (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) ? 0 : errno;
     return;
   }
+  // One monotonic reading for the batch: engine time, immune to wall-clock steps.
+  const Timestamp batch_time = monotonic_now();
   std::size_t good = 0;
   for (std::size_t i = 0; i < static_cast<std::size_t>(count); ++i) {
     ::msghdr& h = rx.headers[i].msg_hdr;
-    Timestamp time{};
+    Timestamp kernel_time{};
     for (::cmsghdr* c = CMSG_FIRSTHDR(&h); c != nullptr; c = CMSG_NXTHDR(&h, c)) {
       if (c->cmsg_level != SOL_SOCKET) continue;
       if (c->cmsg_type == SO_TIMESTAMPNS) {
         ::timespec ts{};
         std::memcpy(&ts, CMSG_DATA(c), sizeof(ts));
-        time = std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec);
+        kernel_time = std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec);
       } else if (c->cmsg_type == SO_RXQ_OVFL) {
         std::uint32_t dropped = 0;
         std::memcpy(&dropped, CMSG_DATA(c), sizeof(dropped));
         counters_.rx_queue_dropped = dropped;  // the kernel's running total for this socket
       }
     }
-    auto frame = wire::from_wire(rx.wire[i], rx.headers[i].msg_len, time);
+    auto frame = wire::from_wire(rx.wire[i], rx.headers[i].msg_len, batch_time);
     if (!frame) {
       ++counters_.rx_malformed;
       continue;
@@ -251,6 +262,7 @@ void SocketCanBus::receive_batch(std::size_t& received, int& error) {
       ++counters_.rx_error_frames;
       if ((frame->id() & CAN_ERR_BUSOFF) != 0) ++counters_.bus_off;
     }
+    rx.kernel_times[good] = kernel_time;
     rx.frames[good++] = *frame;
   }
   received = static_cast<std::size_t>(count);
@@ -258,14 +270,31 @@ void SocketCanBus::receive_batch(std::size_t& received, int& error) {
   if (good == 0) return;
   counters_.rx_frames += good;
   ++counters_.rx_batches;
-  if (sink_ != nullptr) sink_->on_frames(std::span<const Frame>(rx.frames.data(), good));
+  if (sink_ == nullptr) return;
+  rx.delivered = good;
+  sink_->on_frames(std::span<const Frame>(rx.frames.data(), good));
+  rx.delivered = 0;
 }
 
 void SocketCanBus::change_state(BusState state) noexcept {
   if (state == state_) return;
   state_ = state;
   if (state != BusState::up) ++counters_.bus_errors;
-  if (sink_ != nullptr) sink_->on_bus_state(state);
+  post_state(state);
+}
+
+void SocketCanBus::post_state(BusState state) noexcept {
+  // Never call the sink from here: change_state() runs inside send(), which the engine
+  // calls while it actuates; a sink re-entered there would see the engine mid-pass.
+  // The handler may run after the bus is gone (a slot swapped it): `alive` tells.
+  try {
+    boost::asio::post(socket_.get_executor(), [this, alive = std::weak_ptr<char>(alive_), state] {
+      if (alive.expired() || sink_ == nullptr) return;
+      sink_->on_bus_state(state);
+    });
+  } catch (...) {
+    // Out of memory: the notice is lost, state() and the counters still tell.
+  }
 }
 
 void SocketCanBus::schedule_recovery() {
@@ -289,7 +318,7 @@ void SocketCanBus::recover() {
       schedule_recovery();  // it may be half set up; look again shortly
       return;
     }
-    if (sink_ != nullptr) sink_->on_bus_state(state_);
+    post_state(state_);
     if (state_ == BusState::up) {
       wait_readable();
       retry_backlog();

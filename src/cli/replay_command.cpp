@@ -122,6 +122,7 @@ int run_replay(std::span<const std::string> args, std::ostream& out, std::ostrea
   const auto engine = std::make_unique<engine::Engine>(*plan, bus, sink, preferences);
   can::LogWriter writer(parsed->out.empty() ? out : out_file);
   auto flush = [&] {
+    engine->store_learned();  // off the frame path, as the daemon does after each batch
     for (const can::Frame& frame : bus.sent()) {
       if (parsed->out.empty()) out << "tx ";
       writer.write(bus.interface_name(), frame);

@@ -1,11 +1,14 @@
 // cabinctl: the command line over cabind's control socket.
 //   cabinctl [--socket PATH] [--json] COMMAND [ARGS]
+#include <chrono>
+#include <cstdint>
 #include <cstdlib>
 #include <iostream>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "cabind/cli/number_argument.hpp"
 #include "cabind/control/client.hpp"
 
 namespace {
@@ -53,14 +56,17 @@ json build_request(const std::vector<std::string>& words) {
     return {{"command", "profiles"}, {"id", words[1]}};
   if (command == "identify") {
     if (words.size() != 3) throw std::invalid_argument("identify needs KIND CODE");
-    return {{"command", "identify"}, {"kind", words[1]}, {"code", std::stoull(words[2])}};
+    return {{"command", "identify"},
+            {"kind", words[1]},
+            {"code", cabind::cli::number_argument<std::uint64_t>("identify CODE", words[2],
+                                                                 "a non-negative integer")}};
   }
   if (command == "set") {
     if (words.size() != 4) throw std::invalid_argument("set needs PROFILE OUTPUT VALUE");
     return {{"command", "set"},
             {"profile", words[1]},
             {"output", words[2]},
-            {"value", std::stod(words[3])}};
+            {"value", cabind::cli::number_argument<double>("set VALUE", words[3], "a number")}};
   }
   if (command == "events") return {{"command", "subscribe"}};
   if (words.size() != 1) throw std::invalid_argument(command + " takes no arguments");
@@ -111,14 +117,17 @@ int main(int argc, char** argv) {
     }
     json result = reply["result"];
     if (words[0] == "identify" && result.value("debounce_ms", 0) > 0) {
-      // The identifier counts once its debounce time has passed and the daemon's clock
-      // has ticked: report the driver then (or after a second, when it stays the same).
+      // The identifier counts once its debounce time has passed on the daemon's
+      // (monotonic) engine clock: poll its status until the driver changes, for the
+      // debounce plus a second at most (it may stay the same: the same driver again).
       const json before = result["driver"];
-      std::this_thread::sleep_for(std::chrono::milliseconds(result["debounce_ms"].get<int>()));
-      for (int attempt = 0; attempt < 20; ++attempt) {
+      const auto deadline = std::chrono::steady_clock::now() +
+                            std::chrono::milliseconds(result["debounce_ms"].get<int>()) +
+                            std::chrono::seconds(1);
+      while (std::chrono::steady_clock::now() < deadline) {
         result["driver"] = client.request({{"command", "status"}})["result"]["driver"];
         if (result["driver"] != before) break;
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
       }
     }
     if (as_json) {

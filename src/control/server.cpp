@@ -30,6 +30,10 @@ class Server::Session : public std::enable_shared_from_this<Server::Session> {
       : server_(server), socket_(std::move(socket)), input_(server.options_.max_request_bytes) {}
 
   void start() { read(); }
+  // An asynchronous reply was queued: read the next request.
+  void resume() {
+    if (!closing_) read();
+  }
   void close() {
     boost::system::error_code ec;
     socket_.close(ec);
@@ -66,12 +70,22 @@ class Server::Session : public std::enable_shared_from_this<Server::Session> {
             if (ec != boost::asio::error::operation_aborted) server_.close_session(this);
             return;
           }
-          std::string line(size, '\0');
-          std::istream in(&input_);
-          in.read(line.data(), static_cast<std::streamsize>(size));
-          if (!line.empty() && line.back() == '\n') line.pop_back();
-          if (!line.empty()) queue(server_.handle(line, *this), false);
-          if (!closing_) read();
+          try {
+            std::string line(size, '\0');
+            std::istream in(&input_);
+            in.read(line.data(), static_cast<std::streamsize>(size));
+            if (!line.empty() && line.back() == '\n') line.pop_back();
+            if (!line.empty()) {
+              auto reply = server_.handle(line, *this);
+              if (!reply) return;  // answered later through a Reply, which resumes reading
+              queue(std::move(*reply), false);
+            }
+            if (!closing_) read();
+          } catch (...) {
+            // Out of memory serving one client: drop that client, keep the daemon.
+            ++server_.counters_.internal_errors;
+            server_.close_session(this);
+          }
         });
   }
 
@@ -100,6 +114,26 @@ class Server::Session : public std::enable_shared_from_this<Server::Session> {
   bool closing_ = false;
 };
 
+struct Reply::Target {
+  std::weak_ptr<Server::Session> session;
+};
+
+void Reply::ok(const json& result) const {
+  send(json{{"ok", true}, {"result", result}}.dump() + "\n");
+}
+
+void Reply::fail(const std::string& error) const {
+  ++server_->counters_.bad_requests;
+  send(error_line(error));
+}
+
+void Reply::send(std::string line) const {
+  const auto session = target_->session.lock();
+  if (!session) return;  // the client went away meanwhile
+  session->queue(std::move(line), false);
+  session->resume();
+}
+
 Server::Server(boost::asio::io_context& io, ServerOptions options)
     : io_(io), options_(std::move(options)), acceptor_(io) {
   std::error_code ignored;
@@ -118,6 +152,10 @@ Server::~Server() {
 
 void Server::add_command(const std::string& name, Handler handler) {
   handlers_[name] = std::move(handler);
+}
+
+void Server::add_async_command(const std::string& name, AsyncHandler handler) {
+  async_handlers_[name] = std::move(handler);
 }
 
 void Server::start() {
@@ -139,23 +177,30 @@ std::size_t Server::subscriber_count() const noexcept {
 }
 
 void Server::accept() {
-  acceptor_.async_accept([this](const boost::system::error_code& ec,
-                                stream_protocol::socket socket) {
-    if (!running_) return;
-    if (!ec) {
-      ++counters_.connections;
-      if (peer_allowed(socket.native_handle())) {
-        sessions_.push_back(std::make_shared<Session>(*this, std::move(socket)));
-        sessions_.back()->start();
-      } else {
-        ++counters_.refused_peers;
-        const std::string line = error_line("permission denied: this user may not control cabind");
-        boost::system::error_code ignored;
-        boost::asio::write(socket, boost::asio::buffer(line), ignored);
-      }
-    }
-    accept();
-  });
+  acceptor_.async_accept(
+      [this](const boost::system::error_code& ec, stream_protocol::socket socket) {
+        if (!running_) return;
+        try {
+          serve(ec, std::move(socket));
+        } catch (...) {
+          ++counters_.internal_errors;  // out of memory for one more client: refuse it, go on
+        }
+        accept();
+      });
+}
+
+void Server::serve(const boost::system::error_code& ec, stream_protocol::socket socket) {
+  if (ec) return;
+  ++counters_.connections;
+  if (peer_allowed(socket.native_handle())) {
+    sessions_.push_back(std::make_shared<Session>(*this, std::move(socket)));
+    sessions_.back()->start();
+    return;
+  }
+  ++counters_.refused_peers;
+  const std::string line = error_line("permission denied: this user may not control cabind");
+  boost::system::error_code ignored;
+  boost::asio::write(socket, boost::asio::buffer(line), ignored);
 }
 
 bool Server::peer_allowed(int fd) const {
@@ -168,7 +213,7 @@ bool Server::peer_allowed(int fd) const {
          std::find(a.gids.begin(), a.gids.end(), peer.gid) != a.gids.end();
 }
 
-std::string Server::handle(const std::string& line, Session& session) {
+std::optional<std::string> Server::handle(const std::string& line, Session& session) {
   ++counters_.requests;
   json request = json::parse(line, nullptr, false);
   if (request.is_discarded() || !request.is_object()) {
@@ -185,12 +230,22 @@ std::string Server::handle(const std::string& line, Session& session) {
     session.subscribe();
     return json{{"ok", true}, {"result", {{"subscribed", true}}}}.dump() + "\n";
   }
-  const auto handler = handlers_.find(name);
-  if (handler == handlers_.end()) {
-    ++counters_.bad_requests;
-    return error_line("unknown command '" + name + "'");
-  }
+  return call(name, request, session);
+}
+
+std::optional<std::string> Server::call(const std::string& name, const json& request,
+                                        Session& session) {
   try {
+    if (const auto async = async_handlers_.find(name); async != async_handlers_.end()) {
+      auto target = std::make_shared<Reply::Target>(Reply::Target{session.weak_from_this()});
+      async->second(request, Reply(*this, std::move(target)));
+      return std::nullopt;
+    }
+    const auto handler = handlers_.find(name);
+    if (handler == handlers_.end()) {
+      ++counters_.bad_requests;
+      return error_line("unknown command '" + name + "'");
+    }
     return json{{"ok", true}, {"result", handler->second(request)}}.dump() + "\n";
   } catch (const RequestError& e) {
     ++counters_.bad_requests;
@@ -198,6 +253,9 @@ std::string Server::handle(const std::string& line, Session& session) {
   } catch (const json::exception& e) {
     ++counters_.bad_requests;
     return error_line(std::string("bad arguments: ") + e.what());
+  } catch (const std::exception& e) {
+    ++counters_.internal_errors;
+    return error_line("internal error in '" + name + "': " + e.what());
   }
 }
 

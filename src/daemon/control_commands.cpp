@@ -1,6 +1,8 @@
 // The control socket's commands (docs/operations.md lists them with examples).
 #include <spdlog/spdlog.h>
 
+#include <boost/asio/post.hpp>
+
 #include "cabind/config/config.hpp"
 #include "cabind/daemon/service.hpp"
 #include "cabind/dbc/codec.hpp"
@@ -107,6 +109,9 @@ json Service::metrics() const {
                        {"invalid", invalid},
                        {"integrity_failures", active_->engine->integrity_failures()}};
   result["config"] = {{"reloads", reloads_}, {"reload_failures", reload_failures_}};
+  result["daemon"] = {
+      {"exceptions", exceptions_},
+      {"learned_overflow", learned_overflow_ + active_->engine->learned().overflow()}};
   result["store"] = {{"durable", durable_ != nullptr},
                      {"write_errors", durable_ != nullptr ? durable_->write_errors() : 0U}};
   if (control_) {
@@ -115,7 +120,9 @@ json Service::metrics() const {
                          {"refused_peers", s.refused_peers},
                          {"requests", s.requests},
                          {"bad_requests", s.bad_requests},
-                         {"events_dropped", s.events_dropped}};
+                         {"events_dropped", s.events_dropped},
+                         {"subscribers", control_->subscriber_count()},
+                         {"internal_errors", s.internal_errors}};
   }
   return result;
 }
@@ -164,15 +171,84 @@ json Service::identify(const json& request) {
                                  .len = message.size,
                                  .data = bytes});
   if (!frame) throw control::RequestError("identify: cannot build a frame for " + message.name);
-  frame->set_time(std::chrono::duration_cast<can::Timestamp>(
-      std::chrono::system_clock::now().time_since_epoch()));
+  // Engine time, as the bus stamps received frames: CLOCK_MONOTONIC.
+  frame->set_time(can::monotonic_now());
   spdlog::info("control: identify {} {}", kind_name, code);
   active_->engine->on_frame(*frame);
+  store_learned();
   report_decisions();
-  // With a debounce the claim counts only after debounce_ms: the caller asks `status` then.
+  // A debounce completes only from frames that span it, as from a real ECU: the identifier
+  // is presented once more when it has passed. The caller asks `status` after debounce_ms.
+  if (source->debounce.count() > 0) present_again(*frame, source->debounce);
   const profile::Profile* driver = active_->engine->driver();
   return json{{"driver", driver != nullptr ? profile_summary(*driver) : json(nullptr)},
               {"debounce_ms", source->debounce.count()}};
+}
+
+void Service::present_again(const can::Frame& frame, std::chrono::milliseconds debounce) {
+  identify_timer_.expires_after(debounce + std::chrono::milliseconds(10));
+  identify_timer_.async_wait([this, frame](const boost::system::error_code& ec) {
+    if (ec || stopping_) return;
+    guarded("identify", [&] {
+      can::Frame again = frame;
+      again.set_time(can::monotonic_now());
+      active_->engine->on_frame(again);
+      store_learned();
+      report_decisions();
+    });
+  });
+}
+
+// Stores a preference and answers once it is durable. The commit runs on the store's
+// writer thread; its completion is posted back to the loop, which keeps serving frames
+// meanwhile (no fsync on the loop). Acknowledged only after the commit.
+void Service::set_preference(const json& request, control::Reply reply) {
+  const std::string profile_id = request.value("profile", "");
+  const std::string output = request.value("output", "");
+  if (active_->config.profiles.find_by_id(profile_id) == nullptr) {
+    throw control::RequestError("set: no profile '" + profile_id + "'");
+  }
+  const config::Output* spec = active_->config.find_output(output);
+  if (spec == nullptr) throw control::RequestError("set: no output '" + output + "'");
+  if (!request.contains("value") || !request["value"].is_number()) {
+    throw control::RequestError("set: \"value\" must be a number");
+  }
+  const double value = request["value"].get<double>();
+  if (spec->range && (value < spec->range->min || value > spec->range->max)) {
+    throw control::RequestError("set: " + std::to_string(value) + " is outside " + output +
+                                "'s range");
+  }
+  preferences_->learn(profile_id, output, value);
+  json result{{"profile", profile_id},
+              {"output", output},
+              {"value", value},
+              {"durable", durable_ != nullptr}};
+  if (durable_ == nullptr) {
+    spdlog::info("control: preference {} {} = {} (in memory only)", profile_id, output, value);
+    reply.ok(result);
+    return;
+  }
+  durable_->flush_async([this, reply, result = std::move(result)](bool ok) {
+    // On the store's writer thread: hand over to the loop and nothing else.
+    try {
+      boost::asio::post(io_, [this, reply, result, ok] {
+        guarded("set reply", [&] { finish_set(reply, result, ok); });
+      });
+    } catch (...) {
+      // Out of memory: the client sees its connection end unanswered; the value is stored.
+    }
+  });
+}
+
+void Service::finish_set(const control::Reply& reply, const json& result, bool ok) {
+  if (!ok) {
+    reply.fail("set: could not write " + durable_->file().string() +
+               "; the value holds until cabind restarts");
+    return;
+  }
+  spdlog::info("control: preference {} {} = {}", result["profile"].get<std::string>(),
+               result["output"].get<std::string>(), result["value"].get<double>());
+  reply.ok(result);
 }
 
 void Service::add_control_commands() {
@@ -196,34 +272,8 @@ void Service::add_control_commands() {
     return list;
   });
   control_->add_command("identify", [this](const json& request) { return identify(request); });
-  control_->add_command("set", [this](const json& request) {
-    const std::string profile_id = request.value("profile", "");
-    const std::string output = request.value("output", "");
-    if (active_->config.profiles.find_by_id(profile_id) == nullptr) {
-      throw control::RequestError("set: no profile '" + profile_id + "'");
-    }
-    const config::Output* spec = active_->config.find_output(output);
-    if (spec == nullptr) throw control::RequestError("set: no output '" + output + "'");
-    if (!request.contains("value") || !request["value"].is_number()) {
-      throw control::RequestError("set: \"value\" must be a number");
-    }
-    const double value = request["value"].get<double>();
-    if (spec->range && (value < spec->range->min || value > spec->range->max)) {
-      throw control::RequestError("set: " + std::to_string(value) + " is outside " + output +
-                                  "'s range");
-    }
-    preferences_->learn(profile_id, output, value);
-    // Acknowledge only what is durable.
-    if (durable_ != nullptr && !durable_->flush()) {
-      throw control::RequestError("set: could not write " + durable_->file().string() +
-                                  "; the value holds until cabind restarts");
-    }
-    spdlog::info("control: preference {} {} = {}", profile_id, output, value);
-    return json{{"profile", profile_id},
-                {"output", output},
-                {"value", value},
-                {"durable", durable_ != nullptr}};
-  });
+  control_->add_async_command(
+      "set", [this](const json& request, control::Reply reply) { set_preference(request, reply); });
   control_->add_command("reload", [this](const json&) {
     if (!reload())
       throw control::RequestError("reload failed; the running configuration stays (see the log)");

@@ -7,6 +7,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "cabind/cli/number_argument.hpp"
+
 namespace cabind::daemon {
 
 Notifier::Notifier(const char* notify_socket, const char* watchdog_usec) {
@@ -15,10 +17,9 @@ Notifier::Notifier(const char* notify_socket, const char* watchdog_usec) {
     socket_path_ = notify_socket;
   }
   if (watchdog_usec != nullptr) {
-    char* end = nullptr;
-    const unsigned long long usec = std::strtoull(watchdog_usec, &end, 10);
-    if (end != watchdog_usec && *end == '\0' && usec > 0) {
-      watchdog_interval_ = std::chrono::microseconds(static_cast<std::int64_t>(usec / 2));
+    const auto usec = cli::parse_number<std::uint64_t>(watchdog_usec);
+    if (usec && *usec > 0) {
+      watchdog_interval_ = std::chrono::microseconds(static_cast<std::int64_t>(*usec / 2));
     }
   }
 }

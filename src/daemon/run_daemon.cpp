@@ -5,6 +5,8 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "cabind/cli/number_argument.hpp"
+#include "cabind/daemon/guarded_run.hpp"
 #include "cabind/daemon/service.hpp"
 
 namespace cabind::daemon {
@@ -26,32 +28,51 @@ std::filesystem::path default_control_socket() {
   return "cabind.sock";
 }
 
+constexpr const char* usage =
+    "usage: cabind --config FILE [--control-socket PATH] [--state-dir DIR]\n"
+    "              [--allow-uid UID]... [--allow-gid GID]... [--tick MS]\n";
+
 }  // namespace
+
+// Fills `options` from the arguments; throws cli::ArgumentError with the message to print.
+void parse_arguments(std::span<const std::string> args, ServiceOptions& options) {
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& word = args[i];
+    const bool has_value = i + 1 < args.size();
+    if (!has_value && (word == "--config" || word == "--state-dir" || word == "--control-socket" ||
+                       word == "--allow-uid" || word == "--allow-gid" || word == "--tick")) {
+      throw cli::ArgumentError(word + ": expects a value");
+    }
+    if (word == "--config") {
+      options.config_file = args[++i];
+    } else if (word == "--state-dir") {
+      options.state_dir = args[++i];
+    } else if (word == "--control-socket") {
+      options.control_socket = args[++i];
+    } else if (word == "--allow-uid") {
+      options.access.uids.push_back(
+          cli::number_argument<uid_t>(word, args[++i], "a numeric user id"));
+    } else if (word == "--allow-gid") {
+      options.access.gids.push_back(
+          cli::number_argument<gid_t>(word, args[++i], "a numeric group id"));
+    } else if (word == "--tick") {
+      options.tick = std::chrono::milliseconds(cli::number_argument<std::uint32_t>(
+          word, args[++i], "a positive integer in milliseconds", true));
+    } else {
+      throw cli::ArgumentError("unexpected argument '" + word + "'");
+    }
+  }
+  if (options.config_file.empty()) throw cli::ArgumentError("--config FILE is required");
+}
 
 int run_daemon(std::span<const std::string> args) {
   ServiceOptions options;
   options.control_socket = default_control_socket();
   options.state_dir = default_state_dir();
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string& word = args[i];
-    const bool has_value = i + 1 < args.size();
-    if (word == "--config" && has_value) {
-      options.config_file = args[++i];
-    } else if (word == "--state-dir" && has_value) {
-      options.state_dir = args[++i];
-    } else if (word == "--control-socket" && has_value) {
-      options.control_socket = args[++i];
-    } else if (word == "--allow-uid" && has_value) {
-      options.access.uids.push_back(static_cast<uid_t>(std::stoul(args[++i])));
-    } else if (word == "--allow-gid" && has_value) {
-      options.access.gids.push_back(static_cast<gid_t>(std::stoul(args[++i])));
-    } else {
-      std::cerr << "cabind: unexpected argument '" << word << "'\n";
-      return 2;
-    }
-  }
-  if (options.config_file.empty()) {
-    std::cerr << "usage: cabind --config FILE [--control-socket PATH] [--state-dir DIR]\n";
+  try {
+    parse_arguments(args, options);
+  } catch (const cli::ArgumentError& e) {
+    std::cerr << "cabind: " << e.what() << "\n" << usage;
     return 2;
   }
   boost::asio::io_context io(1);
@@ -62,7 +83,7 @@ int run_daemon(std::span<const std::string> args) {
   } catch (const ConfigError& e) {
     spdlog::error("cannot start: {} is not valid:\n{}", options.config_file.string(), e.what());
     return 2;
-  } catch (const store::StoreError& e) {
+  } catch (const std::exception& e) {  // store::StoreError, the control socket, ...
     spdlog::error("cannot start: {}", e.what());
     return 2;
   }
@@ -72,7 +93,7 @@ int run_daemon(std::span<const std::string> args) {
     spdlog::error("cannot start: {}", e.what());
     return 2;
   }
-  io.run();
+  run_guarded(io, [&](std::string_view what) { service->on_exception("event loop", what); });
   spdlog::info("stopped");
   return service->exit_code();
 }

@@ -18,12 +18,6 @@ constexpr std::size_t recent_audit_lines = 200;
 constexpr std::uint32_t max_decision_logs_per_second = 50;
 constexpr std::size_t max_pending_decisions = 1024;  // per batch of frames
 
-can::Timestamp wall_clock_now() {
-  // Frames carry the kernel's CLOCK_REALTIME receive time; the engine clock must match.
-  return std::chrono::duration_cast<can::Timestamp>(
-      std::chrono::system_clock::now().time_since_epoch());
-}
-
 engine::LocalTime local_time_now() {
   const std::time_t now = std::time(nullptr);
   std::tm parts{};
@@ -39,12 +33,36 @@ std::string diagnostics_text(const diag::Diagnostics& diagnostics) {
 
 }  // namespace
 
+void Service::on_exception(std::string_view where, std::string_view what) noexcept {
+  ++exceptions_;
+  const auto now = std::chrono::steady_clock::now();
+  if (exceptions_in_window_ == 0 || now - exception_window_start_ > options_.exception_window) {
+    exception_window_start_ = now;
+    exceptions_in_window_ = 0;
+  }
+  ++exceptions_in_window_;
+  try {
+    spdlog::error("{}: unexpected exception: {} ({} so far)", where, what, exceptions_);
+  } catch (...) {
+    // The log itself failed (out of memory): the counter still tells.
+  }
+  if (exceptions_in_window_ >= options_.max_exceptions && !stopping_) {
+    try {
+      spdlog::critical("{} unexpected exceptions within {} s: stopping", exceptions_in_window_,
+                       options_.exception_window.count());
+    } catch (...) {
+    }
+    shut_down(1);
+  }
+}
+
 Service::Service(boost::asio::io_context& io, ServiceOptions options, Notifier& notifier)
     : io_(io),
       options_(std::move(options)),
       notifier_(notifier),
       tick_timer_(io),
       bus_retry_timer_(io),
+      identify_timer_(io),
       signals_(io, SIGTERM, SIGINT, SIGHUP) {
   if (options_.state_dir.empty()) {
     preferences_ = std::make_unique<engine::MemoryPreferenceStore>();
@@ -123,6 +141,9 @@ void Service::open_bus() {
     spdlog::warn("{}; retrying in {} ms", e.what(), bus_retry_delay_.count());
     notifier_.status("waiting for CAN interface " + bus.interface + ": " + e.what());
     schedule_bus_retry();
+  } catch (const std::exception& e) {
+    on_exception("opening the bus", e.what());  // unexpected, but the bus is still wanted
+    if (!stopping_) schedule_bus_retry();
   }
 }
 
@@ -130,25 +151,34 @@ void Service::schedule_bus_retry() {
   bus_retry_timer_.expires_after(bus_retry_delay_);
   bus_retry_delay_ = std::min(bus_retry_delay_ * 2, options_.bus_retry_max);
   bus_retry_timer_.async_wait([this](const boost::system::error_code& ec) {
-    if (!ec) open_bus();
+    if (!ec) guarded("bus retry", [this] { open_bus(); });
   });
 }
 
 void Service::on_frames(std::span<const can::Frame> frames) noexcept {
-  active_->engine->on_frames(frames);
+  engine::Engine& engine = *active_->engine;
+  engine.on_frames(frames);
+  // After the batch, off the frame path: learned values to the store, decisions to the log.
+  if (!engine.learned().empty()) store_learned();
   if (!pending_audit_.empty()) report_decisions();
 }
 
+void Service::store_learned() noexcept {
+  guarded("storing learned preferences", [this] { active_->engine->store_learned(); });
+}
+
 void Service::on_bus_state(can::BusState state) noexcept {
-  if (state == can::BusState::up) {
-    spdlog::info("bus {} is up", bus_->interface_name());
-    // Commands the bus refused while it was down go out now, not at their next retry.
-    active_->engine->on_bus_up();
-    if (!pending_audit_.empty()) report_decisions();
-  } else {
-    spdlog::warn("bus {} is {}", bus_->interface_name(), can::to_string(state));
-  }
-  update_status();
+  guarded("bus state", [&] {
+    if (state == can::BusState::up) {
+      spdlog::info("bus {} is up", bus_->interface_name());
+      // Commands the bus refused while it was down go out now, not at their next retry.
+      active_->engine->on_bus_up();
+      if (!pending_audit_.empty()) report_decisions();
+    } else {
+      spdlog::warn("bus {} is {}", bus_->interface_name(), can::to_string(state));
+    }
+    update_status();
+  });
 }
 
 void Service::record(const engine::AuditEvent& event) noexcept {
@@ -204,8 +234,13 @@ void Service::report(const engine::AuditEvent& event) {
     ++log_suppressed_;
   }
   if (control_) {
+    // time: engine time (CLOCK_MONOTONIC seconds: comparable between events across wall
+    // clock steps); wall_time: when it was reported, seconds since the Unix epoch.
     json published{{"kind", engine::to_string(event.kind)},
                    {"time", std::chrono::duration<double>(event.time).count()},
+                   {"wall_time", std::chrono::duration<double>(
+                                     std::chrono::system_clock::now().time_since_epoch())
+                                     .count()},
                    {"text", line}};
     if (!event.rule.empty()) published["rule"] = event.rule;
     if (!event.output.empty()) published["output"] = event.output;
@@ -219,39 +254,52 @@ void Service::report(const engine::AuditEvent& event) {
 
 void Service::tick() {
   if (stopping_) return;
+  // Re-armed first, so that a failure in the work below cannot stop the engine clock;
+  // steady_timer: the period follows CLOCK_MONOTONIC too.
+  tick_timer_.expires_after(options_.tick);
+  tick_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (!ec) tick();
+  });
+  guarded("tick", [this] { advance_engine(); });
+}
+
+void Service::advance_engine() {
   const auto now = std::chrono::steady_clock::now();
   if (now >= next_local_time_) {
     active_->engine->set_local_time(local_time_now());
     next_local_time_ = now + std::chrono::seconds(1);
   }
-  active_->engine->advance(wall_clock_now());
+  active_->engine->advance(can::Timestamp(now.time_since_epoch()));
+  if (!active_->engine->learned().empty()) store_learned();
   if (!pending_audit_.empty()) report_decisions();
   if (const auto interval = notifier_.watchdog_interval(); interval && now >= next_watchdog_) {
     notifier_.watchdog();
     next_watchdog_ = now + *interval;
   }
-  tick_timer_.expires_after(options_.tick);
-  tick_timer_.async_wait([this](const boost::system::error_code& ec) {
-    if (!ec) tick();
-  });
 }
 
 void Service::wait_signals() {
   signals_.async_wait([this](const boost::system::error_code& ec, int signal) {
     if (ec) return;
     if (signal == SIGHUP) {
-      spdlog::info("SIGHUP: reloading {}", options_.config_file.string());
-      reload();
-      wait_signals();
+      guarded("SIGHUP reload", [this] {
+        spdlog::info("SIGHUP: reloading {}", options_.config_file.string());
+        reload();
+      });
+      guarded("signal wait", [this] { wait_signals(); });
       return;
     }
-    spdlog::info("{}: stopping", signal == SIGTERM ? "SIGTERM" : "SIGINT");
-    shut_down();
+    guarded("stop", [&] {
+      spdlog::info("{}: stopping", signal == SIGTERM ? "SIGTERM" : "SIGINT");
+      shut_down();
+    });
   });
 }
 
 bool Service::reload() {
-  report_decisions();  // the events point into the engine about to be replaced
+  // The events and learned values point into the engine about to be replaced.
+  store_learned();
+  report_decisions();
   notifier_.reloading();
   diag::Diagnostics diagnostics;
   const profile::Profile* driver = active_->engine->driver();
@@ -271,6 +319,7 @@ bool Service::reload() {
       next->config.buses.front().interface == active_->config.buses.front().interface &&
       next->config.buses.front().fd == active_->config.buses.front().fd;
   if (!driver_id.empty()) next->engine->restore_driver(driver_id);
+  learned_overflow_ += active_->engine->learned().overflow();
   active_ = std::move(next);
   ++reloads_;
   if (!same_bus) bus_->reset(active_->config.buses.front().interface);
@@ -283,22 +332,28 @@ bool Service::reload() {
   return true;
 }
 
-void Service::shut_down() {
+void Service::shut_down(int exit_code) {
   if (stopping_) return;
   stopping_ = true;
-  notifier_.stopping();
-  boost::system::error_code ignored;
-  signals_.cancel(ignored);
-  tick_timer_.cancel();
-  bus_retry_timer_.cancel();
-  if (control_) control_->stop();
-  if (bus_->bus() != nullptr) bus_->bus()->stop();
-  // Everything learned is on disk before the process ends.
-  if (durable_ != nullptr && !durable_->flush()) {
-    spdlog::error("some learned preferences could not be written to {}", durable_->file().string());
-  }
-  exit_code_ = 0;
+  exit_code_ = exit_code;
+  // Stop the loop first: whatever fails below, run() returns and main flushes nothing twice.
   io_.stop();
+  guarded("shutdown", [this] {
+    notifier_.stopping();
+    boost::system::error_code ignored;
+    signals_.cancel(ignored);
+    tick_timer_.cancel();
+    bus_retry_timer_.cancel();
+  identify_timer_.cancel();
+    if (control_) control_->stop();
+    if (bus_->bus() != nullptr) bus_->bus()->stop();
+    // Everything learned is on disk before the process ends.
+    active_->engine->store_learned();
+    if (durable_ != nullptr && !durable_->flush()) {
+      spdlog::error("some learned preferences could not be written to {}",
+                    durable_->file().string());
+    }
+  });
 }
 
 void Service::update_status() {

@@ -184,7 +184,7 @@ void Engine::on_feedback(std::size_t output, double value, can::Timestamp now) n
   if (!result.manual_change || driver == nullptr || !plan.learn) return;
   if (driver->guest && !plan.learn_guest) return;
   actuator_.adopt(output, value);
-  preferences_.learn(driver->id, plan_.outputs[output].name, value);
+  learned_.push({driver->id, plan.name, value, now});  // stored after the batch
   audit_.record(AuditEvent{.time = now,
                            .kind = AuditKind::learned,
                            .output = plan_.outputs[output].name,

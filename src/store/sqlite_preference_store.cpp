@@ -101,6 +101,30 @@ bool SqlitePreferenceStore::flush() {
   return write_errors_ == errors_before;
 }
 
+void SqlitePreferenceStore::flush_async(std::function<void(bool ok)> done) {
+  {
+    std::lock_guard lock(mutex_);
+    if (committed_ < queued_) {
+      waiters_.push_back({queued_, write_errors_, std::move(done)});
+      return;
+    }
+  }
+  done(true);
+}
+
+std::vector<SqlitePreferenceStore::Waiter> SqlitePreferenceStore::take_satisfied_waiters() {
+  std::vector<Waiter> satisfied;
+  for (auto it = waiters_.begin(); it != waiters_.end();) {
+    if (it->target <= committed_) {
+      satisfied.push_back(std::move(*it));
+      it = waiters_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  return satisfied;
+}
+
 std::uint64_t SqlitePreferenceStore::write_errors() const {
   std::lock_guard lock(mutex_);
   return write_errors_;
@@ -139,6 +163,12 @@ void SqlitePreferenceStore::write_loop() {
     if (!ok) write_errors_ += batch.size();
     committed_ += batch.size();
     drained_.notify_all();
+    std::vector<Waiter> satisfied = take_satisfied_waiters();
+    const std::uint64_t errors = write_errors_;
+    lock.unlock();  // a completion may take its time (or post): never under the lock
+    for (Waiter& waiter : satisfied)
+      waiter.done(errors == waiter.errors_before);
+    lock.lock();
   }
 }
 

@@ -6,8 +6,12 @@
 #include <unistd.h>
 
 #include <boost/asio/local/stream_protocol.hpp>
+#include <boost/asio/read_until.hpp>
+#include <boost/asio/streambuf.hpp>
 #include <boost/asio/write.hpp>
 #include <future>
+#include <istream>
+#include <stdexcept>
 #include <thread>
 
 #include "cabind/control/client.hpp"
@@ -30,6 +34,10 @@ class ControlServerTest : public ::testing::Test {
       if (!request.contains("fob")) throw RequestError("identify needs \"fob\"");
       return json{{"fob", request.at("fob").get<int>()}};
     });
+    server_->add_command("broken",
+                         [](const json&) -> json { throw std::out_of_range("vector::at"); });
+    server_->add_async_command("commit",
+                               [this](const json&, Reply reply) { pending_.push_back(reply); });
     server_->start();
     thread_ = std::thread([this] { io_.run(); });
   }
@@ -51,6 +59,7 @@ class ControlServerTest : public ::testing::Test {
   std::string path_;
   std::unique_ptr<Server> server_;
   std::thread thread_;
+  std::vector<Reply> pending_;  // asynchronous "commit" requests not answered yet
 };
 
 TEST_F(ControlServerTest, AnswersACommandWithItsResult) {
@@ -68,6 +77,64 @@ TEST_F(ControlServerTest, MalformedJsonGetsAnErrorAndTheConnectionSurvives) {
   EXPECT_EQ(client.request({{"command", "identify"}})["error"], "identify needs \"fob\"");
   EXPECT_EQ(client.request({{"command", "identify"}, {"fob", 3}})["result"]["fob"], 3);
   EXPECT_EQ(on_server([this] { return server_->counters().bad_requests; }), 3U);
+}
+
+TEST_F(ControlServerTest, AHandlerThrowingAnythingIsAnInternalErrorAndTheServerGoesOn) {
+  Client client(path_);
+  const json reply = client.request({{"command", "broken"}});
+  EXPECT_EQ(reply["ok"], false);
+  EXPECT_EQ(reply["error"], "internal error in 'broken': vector::at");
+  EXPECT_EQ(client.request({{"command", "status"}})["result"]["driver"], "alice");
+  EXPECT_EQ(on_server([this] { return server_->counters().internal_errors; }), 1U);
+}
+
+TEST_F(ControlServerTest, AnAsyncCommandAnswersLaterWithoutBlockingOtherClients) {
+  auto committing = std::async(std::launch::async, [this] {
+    Client client(path_);
+    return client.request({{"command", "commit"}});
+  });
+  const auto wait_pending = [this] {
+    for (int i = 0; i < 2000; ++i) {
+      if (on_server([this] { return pending_.size(); }) == 1U) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    return false;
+  };
+  ASSERT_TRUE(wait_pending());
+  // The loop serves others while the commit is outstanding.
+  Client other(path_);
+  EXPECT_EQ(other.request({{"command", "status"}})["result"]["driver"], "alice");
+  EXPECT_EQ(committing.wait_for(std::chrono::milliseconds(0)), std::future_status::timeout);
+  on_server([this] {
+    pending_.front().ok(json{{"durable", true}});
+    return 0;
+  });
+  EXPECT_EQ(committing.get(), (json{{"ok", true}, {"result", {{"durable", true}}}}));
+}
+
+TEST_F(ControlServerTest, RequestsAfterAnAsyncOneOnTheSameConnectionWaitTheirTurn) {
+  boost::asio::io_context io;
+  boost::asio::local::stream_protocol::socket socket(io);
+  socket.connect(path_);
+  boost::asio::write(socket, boost::asio::buffer(std::string("{\"command\":\"commit\"}\n"
+                                                             "{\"command\":\"status\"}\n")));
+  for (int i = 0; i < 2000 && on_server([this] { return pending_.size(); }) == 0U; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  ASSERT_EQ(on_server([this] { return pending_.size(); }), 1U);
+  on_server([this] {
+    pending_.front().fail("set: could not write the store");
+    return 0;
+  });
+  boost::asio::streambuf input;
+  boost::asio::read_until(socket, input, '\n');
+  std::istream lines(&input);
+  std::string first;
+  std::getline(lines, first);
+  EXPECT_EQ(json::parse(first)["error"], "set: could not write the store");
+  boost::asio::read_until(socket, input, '\n');
+  std::string second;
+  std::getline(lines, second);
+  EXPECT_EQ(json::parse(second)["result"]["driver"], "alice");
 }
 
 TEST_F(ControlServerTest, OversizedRequestIsRefused) {

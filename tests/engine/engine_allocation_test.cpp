@@ -164,5 +164,40 @@ TEST_F(EngineAllocation, DriverChangesFiringRulesAndSendingAllocateNothing) {
               static_cast<double>(std::chrono::nanoseconds(elapsed).count()) / kChanges);
 }
 
+TEST_F(EngineAllocation, LearningOnTheFramePathAllocatesNothingAndReachesTheStoreAfterADrain) {
+  const std::string output = "Vehicle.Cabin.HVAC.Station.Row1.Driver.Temperature";
+  double t = 1.0;
+  engine_->on_frame(frame("150#00000000", t));
+  engine_->on_frame(frame("121#0100", t += 0.05));  // Alice's seat-memory button
+  engine_->on_frame(frame("121#0000", t += 0.05));
+  ASSERT_NE(engine_->driver(), nullptr);
+  ASSERT_EQ(engine_->driver()->id, "alice");
+  engine_->on_frame(frame("201#2B000300", t += 0.1));  // HVAC confirms Alice's 21.5 degC
+  // Warm up: one manual change learned and stored.
+  engine_->on_frame(frame("201#28000300", t += 0.1));
+  ASSERT_EQ(engine_->learned().size(), 1U);
+  engine_->store_learned();
+  ASSERT_EQ(preferences_.preference("alice", output), 20.0);
+
+  // The driver turns the knob back and forth: each change is learned on the frame path.
+  constexpr int kChanges = 20;
+  static_assert(kChanges <= static_cast<int>(Engine::learned_capacity));
+  const std::array<const char*, 2> knob{"201#2A000300", "201#29000300"};  // 21, 20.5 degC
+  std::array<can::Frame, kChanges> frames;
+  for (std::size_t i = 0; i < frames.size(); ++i)
+    frames[i] = frame(knob[i % 2], t += 0.1);
+  const std::size_t allocations = test_support::allocations_during([&] {
+    for (const can::Frame& f : frames)
+      engine_->on_frame(f);
+  });
+  EXPECT_EQ(allocations, 0U);
+  EXPECT_EQ(engine_->learned().size(), static_cast<std::size_t>(kChanges));
+  EXPECT_EQ(preferences_.preference("alice", output), 20.0)
+      << "the store was called on the frame path";
+  EXPECT_EQ(engine_->store_learned(), static_cast<std::size_t>(kChanges));
+  EXPECT_EQ(preferences_.preference("alice", output), 20.5);
+  EXPECT_EQ(engine_->learned().overflow(), 0U);
+}
+
 }  // namespace
 }  // namespace cabind::engine

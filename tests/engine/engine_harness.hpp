@@ -52,6 +52,7 @@ class Harness {
     ASSERT_TRUE(parsed) << why;
     parsed->set_time(at(seconds));
     engine->on_frame(*parsed);
+    engine->store_learned();  // as the daemon does after each batch
   }
   // A frame repeated every 100 ms while the clock runs (replaces one with the same id).
   void periodic(const std::string& text) { periodic_[text.substr(0, text.find('#'))] = text; }
@@ -70,6 +71,7 @@ class Harness {
         }
       }
       engine->advance(now_);
+      engine->store_learned();
     }
   }
 

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <future>
 
 namespace cabind::store {
 namespace {
@@ -53,6 +54,32 @@ TEST_F(SqlitePreferenceStoreTest, AFlushedValueSurvivesAProcessKilledWithoutClea
   ASSERT_EQ(WEXITSTATUS(status), 0);
   SqlitePreferenceStore reopened(db());
   EXPECT_EQ(reopened.preference("alice", "fan"), 5.0);
+}
+
+TEST_F(SqlitePreferenceStoreTest, AnAsyncFlushCompletesOnlyOnceTheValueIsOnDisk) {
+  // The child acknowledges from the completion and dies without cleanup, like kill -9
+  // right after `cabinctl set` was answered.
+  const pid_t child = ::fork();
+  if (child == 0) {
+    SqlitePreferenceStore store(db());
+    store.learn("alice", "fan", 6);
+    std::promise<bool> committed;
+    store.flush_async([&](bool ok) { committed.set_value(ok); });
+    _exit(committed.get_future().get() ? 0 : 1);
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status));
+  ASSERT_EQ(WEXITSTATUS(status), 0);
+  SqlitePreferenceStore reopened(db());
+  EXPECT_EQ(reopened.preference("alice", "fan"), 6.0);
+}
+
+TEST_F(SqlitePreferenceStoreTest, AnAsyncFlushWithNothingPendingCompletesAtOnce) {
+  SqlitePreferenceStore store(db());
+  bool called = false;
+  store.flush_async([&](bool ok) { called = ok; });
+  EXPECT_TRUE(called);
 }
 
 TEST_F(SqlitePreferenceStoreTest, ValuesAreReadableAtOnceBeforeTheyAreCommitted) {

@@ -287,4 +287,66 @@ case_bus_down() {
   echo "bus_down: unsent while down (no sent line, no frame), 21.5 degC sent once vcan0 was up"
 }
 
+# CLOCK_MONOTONIC-domain seconds (CLOCK_BOOTTIME: the same in a VM that never suspends).
+uptime_s() { cut -d' ' -f1 /proc/uptime; }
+# count_hvac SECONDS: HVAC_Request frames cabind sends in a window of that length.
+count_hvac() { timeout "$1" candump -L vcan0,200:7FF | wc -l || true; }
+step_clock() {  # step_clock SECONDS (negative: back)
+  date -s "@$(( $(date +%s) + $1 ))" >/dev/null
+  clock_offset=$(( clock_offset + $1 ))
+}
+
+case_clock() {
+  # The wall clock stepped back 1 h and then forward 2 h while cabind runs with a driver:
+  # cyclic HVAC_Request keeps its 100 ms period, and the 10 s `after` rule
+  # (commute_destination) fires no earlier than 10 s of real (monotonic) time after the
+  # driver was identified.
+  clock_offset=0
+  trap 'step_clock $(( -clock_offset )); cleanup' EXIT  # a host run gets its clock back
+  start_cabind
+  wait_ready
+  send_parked_car
+  "$cabinctl" --json events >"$work/events.log" &
+  wait_for 10 sh -c "\"$cabinctl\" --json metrics | grep -Eq '\"subscribers\": *1'" ||
+    fail "cabinctl events did not subscribe"
+  candump -L -n 1 vcan0,200:7FF >"$work/first.log" &
+  identified_at=$(uptime_s)
+  cansend vcan0 120#03000000   # Alice's fob
+  wait_for 10 grep -q " 200#" "$work/first.log" || fail "no HVAC request after Alice's fob"
+  before=$(count_hvac 2)
+  step_clock -3600
+  after_back=$(count_hvac 2)
+  step_clock 7200
+  stepped_forward_at=$(uptime_s)
+  after_forward=$(count_hvac 2)
+  echo "clock: HVAC_Request frames per 2 s: $before before, $after_back after -1 h, $after_forward after +2 h"
+  /usr/bin/python3 - "$before" "$after_back" "$after_forward" <<'PY' || fail "cyclic period changed by a clock step"
+import sys
+before, back, forward = map(int, sys.argv[1:])
+# 100 ms period: 20 per 2 s, fewer as candump starts inside each window on a loaded VM
+# (16, 15, 15 measured with another VM build running). A frozen engine sends 0, a burst
+# after a forward step far more: both fail.
+assert before >= 8, f"only {before} frames in 2 s at a 100 ms period"
+for name, n in (("after -1 h", back), ("after +2 h", forward)):
+    assert 0.6 * before <= n <= 1.4 * before, f"{n} frames {name}, {before} before"
+PY
+  wait_for 30 grep -q '"rule":"commute_destination"' "$work/events.log" ||
+    fail "the 10 s after rule never fired"
+  fired_seen_at=$(uptime_s)
+  /usr/bin/python3 - "$work/events.log" "$identified_at" "$stepped_forward_at" "$fired_seen_at" <<'PY' || fail "after timer timing"
+import json, sys
+log, identified, forward, seen = sys.argv[1], *map(float, sys.argv[2:])
+events = [json.loads(l)["event"] for l in open(log) if l.startswith('{"event"')]
+driver = next(e for e in events if e["kind"] == "driver")
+fired = next(e for e in events if e["kind"] == "fired" and e.get("rule") == "commute_destination")
+# Engine time is CLOCK_MONOTONIC: inside the window the test measured on that clock.
+assert identified - 0.05 <= driver["time"] <= seen + 0.05, (identified, driver["time"], seen)
+assert fired["time"] - driver["time"] >= 10.0, f"after fired {fired['time'] - driver['time']:.2f} s after the driver"
+assert forward < fired["time"] + 0.05, "the +2 h step came after the timer: the test was too slow to check it"
+print(f"clock: after rule fired {fired['time'] - driver['time']:.2f} s after the driver "
+      f"(engine time), {seen - identified:.2f} s by /proc/uptime")
+PY
+  echo "clock: cyclic period and after timer unaffected by -1 h / +2 h steps"
+}
+
 "case_$case_name"

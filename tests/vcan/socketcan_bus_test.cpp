@@ -41,12 +41,52 @@ TEST(SocketCanBus, ReceivesExactlyWhatCansendSends) {
   for (std::size_t i = 0; i < expected.size(); ++i) {
     std::string why;
     EXPECT_EQ(sink.received[i], *parse_frame_text(expected[i], &why)) << expected[i];
-    EXPECT_GT(sink.received[i].time().count(), 0) << "kernel timestamp missing";
+    EXPECT_GT(sink.received[i].time().count(), 0) << "batch timestamp missing";
   }
   EXPECT_TRUE(sink.received[2].is_fd());
   EXPECT_EQ(sink.received[2].size(), 24U);
   EXPECT_EQ(bus.counters().rx_frames, 4U);
   EXPECT_EQ(bus.counters().rx_malformed, 0U);
+}
+
+// Records, per frame, the engine stamp and the kernel's realtime stamp the bus offers
+// beside the batch (valid only inside on_frames).
+struct StampingSink : can::FrameSink {
+  explicit StampingSink(const SocketCanBus& b) : bus(b) {}
+  void on_frames(std::span<const Frame> frames) noexcept override {
+    const auto kernel = bus.kernel_times();
+    for (std::size_t i = 0; i < frames.size(); ++i) {
+      engine_times.push_back(frames[i].time());
+      kernel_times.push_back(i < kernel.size() ? kernel[i] : Timestamp{});
+    }
+  }
+  void on_bus_state(BusState) noexcept override {}
+  const SocketCanBus& bus;
+  std::vector<Timestamp> engine_times;
+  std::vector<Timestamp> kernel_times;
+};
+
+TEST(SocketCanBus, FramesCarryMonotonicTimeAndTheKernelRealtimeStampStaysBesideThem) {
+  boost::asio::io_context io;
+  SocketCanBus bus(io, "vcan0");
+  StampingSink sink(bus);
+  bus.set_sink(&sink);
+  bus.start();
+  const Timestamp monotonic_before = monotonic_now();
+  const auto wall_before = std::chrono::system_clock::now().time_since_epoch();
+  ASSERT_EQ(shell("cansend vcan0 123#01 && cansend vcan0 124#02"), 0);
+  ASSERT_TRUE(run_until(io, [&] { return sink.engine_times.size() >= 2; }));
+  const Timestamp monotonic_after = monotonic_now();
+  const auto wall_after = std::chrono::system_clock::now().time_since_epoch();
+  ASSERT_EQ(sink.engine_times.size(), 2U);
+  for (std::size_t i = 0; i < 2; ++i) {
+    EXPECT_GE(sink.engine_times[i], monotonic_before) << i;
+    EXPECT_LE(sink.engine_times[i], monotonic_after) << i;
+    EXPECT_GE(sink.kernel_times[i], wall_before) << i;
+    EXPECT_LE(sink.kernel_times[i], wall_after) << i;
+  }
+  EXPECT_LE(sink.engine_times[0], sink.engine_times[1]);
+  EXPECT_TRUE(bus.kernel_times().empty()) << "kernel stamps outlive their batch";
 }
 
 TEST(SocketCanBus, SentFramesAppearInCandumpAndItsLogReReadsIdentically) {
@@ -198,6 +238,23 @@ TEST(SocketCanBus, InterfaceDownIsReportedAndTrafficResumesWhenUp) {
   ASSERT_TRUE(run_until(io, [&] { return !sink.received.empty(); }));
   EXPECT_EQ(format_frame_text(sink.received.back()), "042#2A");
   EXPECT_EQ(sink.states, (std::vector<BusState>{BusState::down, BusState::up}));
+}
+
+TEST(SocketCanBus, StateChangeFoundBySendReachesTheSinkFromTheLoopNotFromInsideSend) {
+  boost::asio::io_context io;
+  SocketCanBus bus(io, "vcan1", {.recovery_poll = std::chrono::milliseconds(50)});
+  CollectingSink sink;
+  bus.set_sink(&sink);
+  bus.start();
+  // The loop does not run between the link going down and the send: send() finds out.
+  ASSERT_EQ(shell("ip link set vcan1 down"), 0);
+  EXPECT_EQ(bus.send(*Frame::classic(0x1, {})), SendStatus::dropped);
+  EXPECT_EQ(bus.state(), BusState::down);
+  EXPECT_TRUE(sink.states.empty()) << "the sink was called from inside send()";
+  ASSERT_TRUE(run_until(io, [&] { return !sink.states.empty(); }));
+  EXPECT_EQ(sink.states.front(), BusState::down);
+  ASSERT_EQ(shell("ip link set vcan1 up"), 0);
+  ASSERT_TRUE(run_until(io, [&] { return bus.state() == BusState::up; }));
 }
 
 TEST(SocketCanBus, InterfaceDeletedAndRecreatedIsReopened) {

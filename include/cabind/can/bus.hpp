@@ -55,7 +55,8 @@ class FrameSink {
   virtual ~FrameSink() = default;
   // A batch of frames in arrival order; the span is valid only during the call.
   virtual void on_frames(std::span<const Frame> frames) noexcept = 0;
-  // The interface went down or away (state) or came back (BusState::up).
+  // The interface went down or away (state) or came back (BusState::up). Called from the
+  // bus's thread between other work, never from inside Bus::send (a sink may send).
   virtual void on_bus_state(BusState state) noexcept = 0;
 };
 

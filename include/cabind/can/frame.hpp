@@ -1,8 +1,7 @@
 #pragma once
 // One CAN frame as cabind sees it, independent of the kernel's wire structs:
 // classic CAN (0..8 bytes) or CAN FD (the valid FD lengths up to 64 bytes),
-// 11- or 29-bit identifier, data, remote (RTR) or error frame, and the kernel's
-// receive time.
+// 11- or 29-bit identifier, data, remote (RTR) or error frame, and its engine time.
 //
 // Examples (candump notation -> Frame):
 //   123#DEADBEEF    -> standard id 0x123, data, 4 bytes
@@ -22,8 +21,16 @@
 
 namespace cabind::can {
 
-// Kernel receive time, or the log's time for replayed frames; zero when unknown.
-using Timestamp = std::chrono::nanoseconds;  // since the Unix epoch
+// Engine time: for frames read from a live bus, CLOCK_MONOTONIC (std::chrono::steady_clock)
+// at the batch's receipt, so a wall-clock step changes no staleness, debounce or timer;
+// for replayed frames, the log's time (since the Unix epoch). Zero when unknown. The
+// kernel's CLOCK_REALTIME receive stamp is not kept here (see SocketCanBus::kernel_times).
+using Timestamp = std::chrono::nanoseconds;
+
+// The engine time of "now" for live traffic: CLOCK_MONOTONIC.
+[[nodiscard]] inline Timestamp monotonic_now() noexcept {
+  return std::chrono::duration_cast<Timestamp>(std::chrono::steady_clock::now().time_since_epoch());
+}
 
 inline constexpr std::uint32_t max_standard_id = 0x7FF;
 inline constexpr std::uint32_t max_extended_id = 0x1FFF'FFFF;

@@ -2,6 +2,9 @@
 // An in-process Bus for tests and replay: deliver() plays frames in as if the
 // kernel had received them (filters applied), and every frame sent is recorded.
 
+#include <span>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "cabind/can/bus.hpp"

@@ -2,21 +2,31 @@
 // A Bus on a real SocketCAN interface (can0, vcan0), driven by a Boost.Asio io_context.
 //
 // Receive: one readiness wait, then recvmmsg() drains up to `batch_size` frames at a
-// time into arrays allocated once here; each frame keeps its kernel receive time
-// (SO_TIMESTAMPNS) and receive-queue overflow is counted (SO_RXQ_OVFL). Kernel
-// CAN_RAW_FILTERs keep unrelated ids from ever waking the process.
+// time into arrays allocated once here, and receive-queue overflow is counted
+// (SO_RXQ_OVFL). Kernel CAN_RAW_FILTERs keep unrelated ids from ever waking the process.
+// Time: every frame of a batch is stamped with one CLOCK_MONOTONIC reading taken when the
+// batch is read (Frame::time(), the engine's clock), so a wall-clock step (NTP, GNSS,
+// `date -s`) never moves engine time. The kernel's CLOCK_REALTIME receive stamp
+// (SO_TIMESTAMPNS) is kept beside the frames, not in them: kernel_times() is a span
+// parallel to the batch, for logs and candump-style output. That keeps Frame one
+// timestamp wide and the receive path a copy into preallocated arrays.
 // Send: non-blocking; when the kernel queue is full (ENOBUFS) the frame waits in a
 // bounded backlog and is retried shortly, in order; nothing here throws or allocates
 // after construction.
 // Faults: an interface that goes down is reported to the sink and resumes when it
-// comes back up; one that disappears is reopened when it reappears.
+// comes back up; one that disappears is reopened when it reappears. State changes reach
+// FrameSink::on_bus_state through boost::asio::post, never from inside send() or a
+// receive call, so a sink is never re-entered while the engine is sending.
 //
 // Threading: all calls and handlers on the io_context's thread. Stop the io_context
 // (or call stop() and let it drain) before destroying the bus.
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <cstddef>
 #include <memory>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -61,6 +71,11 @@ class SocketCanBus final : public Bus {
   void stop() noexcept;
   [[nodiscard]] BusState state() const noexcept { return state_; }
   [[nodiscard]] std::size_t backlog_size() const noexcept { return backlog_count_; }
+  // The kernel's CLOCK_REALTIME receive stamps (since the Unix epoch, zero when the kernel
+  // gave none) of the batch being delivered, index for index with the sink's frames.
+  // Valid only inside FrameSink::on_frames; for logs and candump output, never for
+  // engine time.
+  [[nodiscard]] std::span<const Timestamp> kernel_times() const noexcept;
 
   // True when an interface of that name exists (up or down).
   [[nodiscard]] static bool interface_exists(const std::string& interface) noexcept;
@@ -74,6 +89,7 @@ class SocketCanBus final : public Bus {
   void on_readable();
   void receive_batch(std::size_t& received, int& error);
   void change_state(BusState state) noexcept;
+  void post_state(BusState state) noexcept;  // tells the sink from the loop, never inline
   void schedule_recovery();
   void recover();
   void schedule_retry() noexcept;
@@ -96,6 +112,7 @@ class SocketCanBus final : public Bus {
   FrameSink* sink_ = nullptr;
   BusCounters counters_;
   BusState state_ = BusState::up;
+  std::shared_ptr<char> alive_ = std::make_shared<char>();  // expires with the bus
 };
 
 }  // namespace cabind::can

@@ -14,7 +14,14 @@
 // max_queued_events; further events for it are dropped and counted, so a slow client
 // never blocks the daemon.
 //
-// Threading: everything on the io_context's thread, including handlers and publish().
+// A command can also answer later (add_async_command): the handler gets a Reply and the
+// connection reads no further request until it is used, so replies keep request order.
+// A handler's exception never leaves the server: RequestError and nlohmann::json errors
+// become the reply's error; any other exception is replied as an internal error and
+// counted (internal_errors).
+//
+// Threading: everything on the io_context's thread, including handlers, Reply and publish().
+// Lifetime: a Reply may outlive its connection (it then does nothing), not the Server.
 
 #include <sys/types.h>
 
@@ -27,7 +34,10 @@
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <stdexcept>
 #include <string>
+#include <system_error>
 #include <vector>
 
 namespace cabind::control {
@@ -52,6 +62,7 @@ struct ServerCounters {
   std::uint64_t bad_requests = 0;
   std::uint64_t events_published = 0;
   std::uint64_t events_dropped = 0;
+  std::uint64_t internal_errors = 0;  // handlers that failed with an unexpected exception
 };
 
 // Raised by a handler for a request it cannot serve; the message goes back to the client.
@@ -60,10 +71,31 @@ class RequestError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+class Server;
+
+// The answer to one asynchronous request; use exactly once, on the io_context's thread.
+class Reply {
+ public:
+  void ok(const nlohmann::json& result) const;
+  void fail(const std::string& error) const;
+
+ private:
+  friend class Server;
+  struct Target;
+  Reply(Server& server, std::shared_ptr<Target> target)
+      : server_(&server), target_(std::move(target)) {}
+  void send(std::string line) const;
+
+  Server* server_;
+  std::shared_ptr<Target> target_;  // the connection, weakly
+};
+
 class Server {
  public:
   // The request's "command" picks the handler; its return value is the reply's "result".
   using Handler = std::function<nlohmann::json(const nlohmann::json& request)>;
+  // Answers through `reply`, now or later; a throw before that is answered as by Handler.
+  using AsyncHandler = std::function<void(const nlohmann::json& request, Reply reply)>;
 
   // Binds the socket (replacing a stale socket file); throws std::system_error.
   Server(boost::asio::io_context& io, ServerOptions options);
@@ -72,6 +104,7 @@ class Server {
   Server& operator=(const Server&) = delete;
 
   void add_command(const std::string& name, Handler handler);
+  void add_async_command(const std::string& name, AsyncHandler handler);
   void start();
   void stop();
   // Sends {"event": event} to every subscriber.
@@ -83,16 +116,23 @@ class Server {
  private:
   class Session;
   friend class Session;
+  friend class Reply;
 
   void accept();
+  void serve(const boost::system::error_code& ec,
+             boost::asio::local::stream_protocol::socket socket);
   [[nodiscard]] bool peer_allowed(int fd) const;
-  [[nodiscard]] std::string handle(const std::string& line, Session& session);
+  // The reply line, or nullopt when an asynchronous handler will answer through a Reply.
+  [[nodiscard]] std::optional<std::string> handle(const std::string& line, Session& session);
+  [[nodiscard]] std::optional<std::string> call(const std::string& name,
+                                                const nlohmann::json& request, Session& session);
   void close_session(Session* session);
 
   boost::asio::io_context& io_;
   ServerOptions options_;
   boost::asio::local::stream_protocol::acceptor acceptor_;
   std::map<std::string, Handler> handlers_;
+  std::map<std::string, AsyncHandler> async_handlers_;
   std::list<std::shared_ptr<Session>> sessions_;
   ServerCounters counters_;
   bool running_ = false;

@@ -10,16 +10,35 @@
 //   keep running on the last good configuration.
 // - A missing interface at start is retried with backoff (reported in STATUS and the log);
 //   READY=1 is sent once the configuration is loaded and the bus is open.
+// - Time: the engine runs on CLOCK_MONOTONIC (frames are stamped from it by the bus, the
+//   tick advances the engine with it), so stepping the wall clock changes no staleness,
+//   debounce, retry, cyclic period or `after` timer. Wall time is read for `hour` and
+//   `weekday` (local time) and for log lines only.
+// - Learning: what the engine learned on the frame path is stored after each batch and
+//   tick; `set` over the control socket is answered once the store has committed it,
+//   without blocking the loop meanwhile.
+// - Exceptions: no handler lets one escape; one that does anyway (caught around
+//   io.run(), see run_guarded) is logged and counted (`cabinctl metrics`:
+//   daemon.exceptions) and the daemon goes on; max_exceptions of them within
+//   exception_window stop it cleanly (preferences flushed) with exit status 1.
+//
+// Threading: everything on the io_context's thread. Lifetime: the io_context outlives it.
 
+#include <array>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
+#include <cstdint>
 #include <deque>
+#include <exception>
 #include <filesystem>
 #include <memory>
+#include <span>
 #include <stdexcept>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "cabind/control/server.hpp"
 #include "cabind/daemon/bus_slot.hpp"
@@ -38,6 +57,8 @@ struct ServiceOptions {
   control::AccessPolicy access;
   std::chrono::milliseconds tick{10};  // engine clock: staleness, timers, retries
   std::chrono::milliseconds bus_retry_max{5000};
+  std::uint32_t max_exceptions = 5;  // escaped exceptions within the window before stopping
+  std::chrono::seconds exception_window{60};
 };
 
 // The configuration cannot be used; what() lists every error, one per line.
@@ -56,6 +77,10 @@ class Service final : public can::FrameSink, public engine::AuditSink {
   void start();
   // What main returns once io.run() is over.
   [[nodiscard]] int exit_code() const noexcept { return exit_code_; }
+  // An exception escaped a handler (`where` names it): logged and counted; too many of
+  // them within the window stop the daemon cleanly with exit code 1.
+  void on_exception(std::string_view where, std::string_view what) noexcept;
+  [[nodiscard]] std::uint64_t exceptions() const noexcept { return exceptions_; }
 
   // can::FrameSink (the hot path)
   void on_frames(std::span<const can::Frame> frames) noexcept override;
@@ -71,9 +96,17 @@ class Service final : public can::FrameSink, public engine::AuditSink {
   void open_bus();
   void schedule_bus_retry();
   void tick();
+  void advance_engine();  // tick()'s work: local time, engine clock, learned values, watchdog
   void wait_signals();
   bool reload();
-  void shut_down();
+  void shut_down(int exit_code = 0);
+  // Runs a handler's body; an exception it throws goes to on_exception(where).
+  template <typename Body>
+  void guarded(std::string_view where, Body&& body) noexcept;
+  // Moves what the engine learned on the frame path into the store (off the frame path).
+  void store_learned() noexcept;
+  void set_preference(const nlohmann::json& request, control::Reply reply);
+  void finish_set(const control::Reply& reply, const nlohmann::json& result, bool ok);
   void update_status();
   // Logs and publishes the decisions recorded during a batch, after its frames are out.
   void report_decisions() noexcept;
@@ -82,6 +115,8 @@ class Service final : public can::FrameSink, public engine::AuditSink {
   [[nodiscard]] nlohmann::json status() const;
   [[nodiscard]] nlohmann::json metrics() const;
   [[nodiscard]] nlohmann::json identify(const nlohmann::json& request);
+  // `identify`'s frame once more after the source's debounce (a newer identify replaces it).
+  void present_again(const can::Frame& frame, std::chrono::milliseconds debounce);
 
   boost::asio::io_context& io_;
   ServiceOptions options_;
@@ -93,6 +128,7 @@ class Service final : public can::FrameSink, public engine::AuditSink {
   std::unique_ptr<control::Server> control_;
   boost::asio::steady_timer tick_timer_;
   boost::asio::steady_timer bus_retry_timer_;
+  boost::asio::steady_timer identify_timer_;
   boost::asio::signal_set signals_;
   std::chrono::milliseconds bus_retry_delay_{100};
   std::chrono::steady_clock::time_point next_watchdog_{};
@@ -107,10 +143,25 @@ class Service final : public can::FrameSink, public engine::AuditSink {
   std::array<std::uint64_t, engine::audit_kind_count> audit_counts_{};
   std::uint64_t reloads_ = 0;
   std::uint64_t reload_failures_ = 0;
+  std::uint64_t exceptions_ = 0;
+  std::uint64_t learned_overflow_ = 0;  // of engines replaced by a reload
+  std::uint32_t exceptions_in_window_ = 0;
+  std::chrono::steady_clock::time_point exception_window_start_{};
   std::string last_status_;
   bool ready_sent_ = false;
   bool stopping_ = false;
   int exit_code_ = 0;
 };
+
+template <typename Body>
+void Service::guarded(std::string_view where, Body&& body) noexcept {
+  try {
+    body();
+  } catch (const std::exception& e) {
+    on_exception(where, e.what());
+  } catch (...) {
+    on_exception(where, "an exception of unknown type");
+  }
+}
 
 }  // namespace cabind::daemon

@@ -13,8 +13,10 @@
 //   setting an output wins (equal priorities: the earlier rule in rules.yaml).
 // - Set values are clamped to the output's configured range.
 // - A learnable output whose feedback changes while a driver is active and not because of
-//   our command stores that value as the driver's preference; the driver's later
-//   `driver_identified` settings of that output use the preference.
+//   our command queues that value in learned() (a preallocated ring: the frame path never
+//   calls the store); store_learned(), called off the frame path after each batch and
+//   tick, moves it into the PreferenceStore as the driver's preference. The driver's later
+//   `driver_identified` settings of that output use the stored preference.
 // - Time: frames carry their time; advance(now) runs staleness, timers and actuation
 //   deadlines. local_time() feeds `hour` and `weekday`.
 //
@@ -34,6 +36,7 @@
 #include "cabind/engine/audit.hpp"
 #include "cabind/engine/identity_resolver.hpp"
 #include "cabind/engine/plan.hpp"
+#include "cabind/engine/learned_ring.hpp"
 #include "cabind/engine/preference_store.hpp"
 #include "cabind/rules/compiled_expression.hpp"
 #include "cabind/signal/frame_router.hpp"
@@ -88,6 +91,20 @@ class Engine {
   // Whether the named interlock holds now (unknown = false).
   [[nodiscard]] bool interlock_holds(std::string_view name) const noexcept;
 
+  // What the frame path learned and has not been stored yet (views into the plan).
+  [[nodiscard]] LearnedRing& learned() noexcept { return learned_; }
+  [[nodiscard]] const LearnedRing& learned() const noexcept { return learned_; }
+  // Off the frame path only (after a batch, after advance()): moves the learned values
+  // into the preference store, oldest first, and returns how many. Allocates; the store's
+  // exceptions propagate (the value that failed is dropped, the rest stay queued).
+  std::size_t store_learned() {
+    return learned_.drain([this](const LearnedValue& learned) {
+      preferences_.learn(learned.profile_id, learned.output, learned.value);
+    });
+  }
+  // Learned values queued per batch before the ring overflows (counted in learned()).
+  static constexpr std::size_t learned_capacity = 64;
+
  private:
   struct RuleState {
     bool edge_state = false;  // became_true: the condition's last value
@@ -138,6 +155,7 @@ class Engine {
   can::Timestamp leave_due_{};            // ...leave_due_ - leave_hold
   std::vector<std::uint32_t> scratch_;    // changed slots, sized at construction
   std::vector<std::uint32_t> presented_;  // identity slots a frame presented
+  LearnedRing learned_{learned_capacity};
 };
 
 }  // namespace cabind::engine

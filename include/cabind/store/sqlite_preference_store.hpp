@@ -6,7 +6,8 @@
 // are served from there (allocation-free, as the engine needs). Writes are made durable
 // by a writer thread: learn() updates memory at once and queues the row, so the engine's
 // thread never waits for the disk; flush() blocks until everything queued is committed
-// (WAL journal, synchronous=FULL). Acknowledge a value to a user only after flush().
+// (WAL journal, synchronous=FULL). Acknowledge a value to a user only after flush(), or
+// from flush_async()'s completion, which does not block the caller's thread.
 //
 // Threading: learn(), preference(), preferences_of() and flush() from one thread (the
 // daemon's); the writer thread only touches the database and the queue.
@@ -15,10 +16,12 @@
 #include <cstdint>
 #include <deque>
 #include <filesystem>
+#include <functional>
 #include <mutex>
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "cabind/engine/preference_store.hpp"
 
@@ -48,6 +51,11 @@ class SqlitePreferenceStore final : public engine::PreferenceStore {
   // Waits until every learn() so far is committed; false when a write failed (the value
   // is then kept in memory only, and write_errors() counts it).
   bool flush();
+  // Calls done(ok) once every learn() so far is committed, without waiting for it: ok is
+  // false when a write failed (as flush()). done runs on the writer thread, or at once on
+  // the caller's when nothing is pending; it must not throw and should only hand the
+  // result over (e.g. boost::asio::post it to the caller's io_context).
+  void flush_async(std::function<void(bool ok)> done);
   [[nodiscard]] std::uint64_t write_errors() const;
   [[nodiscard]] const std::filesystem::path& file() const noexcept { return file_; }
 
@@ -57,7 +65,14 @@ class SqlitePreferenceStore final : public engine::PreferenceStore {
     std::string output;
     double value;
   };
+  struct Waiter {
+    std::uint64_t target;         // committed_ this waiter needs
+    std::uint64_t errors_before;  // write_errors_ when it registered
+    std::function<void(bool)> done;
+  };
   void write_loop();
+  // Removes and returns the waiters whose rows are committed. Call with mutex_ held.
+  [[nodiscard]] std::vector<Waiter> take_satisfied_waiters();
 
   std::filesystem::path file_;
   sqlite3* db_ = nullptr;
@@ -67,6 +82,7 @@ class SqlitePreferenceStore final : public engine::PreferenceStore {
   std::condition_variable wake_;
   std::condition_variable drained_;
   std::deque<Row> queue_;
+  std::vector<Waiter> waiters_;
   std::uint64_t queued_ = 0;     // rows ever queued
   std::uint64_t committed_ = 0;  // rows ever written (or failed)
   std::uint64_t write_errors_ = 0;
