@@ -31,7 +31,7 @@ TEST(CheckCommand, ValidConfigPrintsOneSummaryLineAndExitsZero) {
   EXPECT_EQ(run.status, 0) << run.err;
   EXPECT_TRUE(run.err.empty()) << run.err;
   EXPECT_NE(run.out.find(": ok: 1 bus, 12 signals, 12 outputs, 1 interlock, 4 identity sources, "
-                         "4 profiles, 6 rules\n"),
+                         "4 profiles, 8 rules\n"),
             std::string::npos)
       << run.out;
   EXPECT_EQ(run.out.find('\n'), run.out.size() - 1);

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <variant>
@@ -65,8 +66,10 @@ TEST(DemoConfig, ExpressionsKeepTheirSourceLocation) {
   ASSERT_NE(seat, nullptr);
   EXPECT_EQ(seat->condition.text.substr(0, 13), "Vehicle.Speed");
   EXPECT_EQ(seat->condition.where.column, 17U);  // after `  seat_motion: "`
-  const Rule& cold = result.config->rules[2];
-  EXPECT_EQ(cold.name, "cold_morning");
+  const auto rule = std::find_if(result.config->rules.begin(), result.config->rules.end(),
+                                 [](const Rule& r) { return r.name == "cold_morning"; });
+  ASSERT_NE(rule, result.config->rules.end());
+  const Rule& cold = *rule;
   EXPECT_EQ(cold.priority, 10);
   ASSERT_TRUE(cold.when);
   EXPECT_TRUE(std::holds_alternative<DriverIdentified>(cold.on));

@@ -9,8 +9,11 @@
 namespace cabind::engine::testing {
 namespace {
 
-// HVAC_Request 0x200: DriverSetpoint byte 0 (0.5 degC), PassengerSetpoint byte 1 (start
-// value 44 = 22 degC), FanLevel bits 16..19 (start 3).
+// HVAC_Request 0x200 (demo_body.dbc): DriverSetpoint byte 0 and PassengerSetpoint byte 1
+// (0.5 degC, start value 44 = 22 degC), byte 2: FanLevel bits 0..3 (start 3), AcRequest bit 4
+// (0x10), DriverSeatHeat bits 5..6 (level << 5), DriverSeatVent bit 7 and byte 3 bit 0.
+// Seat_Command 0x210: RecallSlot byte 0 bits 0..3; PositionTarget bytes 1..2 and
+// HeightTarget bytes 3..4 (big-endian, 0.1 mm), BackrestTarget byte 5 (0.5 deg).
 TEST(EngineScenario, AliceUnlocksWithHerFobAndGetsHerClimateSeatAndNavigation) {
   Harness h;
   h.periodic(kParked);
@@ -22,12 +25,22 @@ TEST(EngineScenario, AliceUnlocksWithHerFobAndGetsHerClimateSeatAndNavigation) {
   EXPECT_EQ(h.engine->driver()->id, "alice");
   EXPECT_TRUE(h.audit_has("driver rule=key_fob output=alice value=3: recognised")) << h.audit();
 
-  // 21.5 degC = 43 = 0x2B, passenger keeps its start value 0x2C, fan 3.
+  // 21.5 degC = 43 = 0x2B, passenger 22.5 degC = 45 = 0x2D; byte 2: fan 3 | A/C 0x10 |
+  // seat heat 2 << 5 = 0x40 = 0x53; no ventilation in her profile: its start value 0.
   const auto hvac = h.sent("200");
   ASSERT_FALSE(hvac.empty());
-  EXPECT_EQ(hvac.back(), "200#2B2C0300");
-  // Seat memory slot 1, parked: the recall goes out at once.
+  EXPECT_EQ(hvac.back(), "200#2B2D5300");
+  EXPECT_TRUE(
+      h.audit_has("unknown rule=apply_profile_climate "
+                  "output=Vehicle.Cabin.Seat.Row1.DriverSide.Ventilation"))
+      << h.audit();
+  // Seat memory slot 1, parked: the recall goes out at once. Her profile gives no
+  // positions, so no targets (0 = none).
   EXPECT_EQ(h.sent("210"), (std::vector<std::string>{"210#010000000000"}));
+  EXPECT_TRUE(
+      h.audit_has("unknown rule=apply_profile_seat "
+                  "output=Vehicle.Cabin.Seat.Row1.DriverSide.PositionTarget"))
+      << h.audit();
   EXPECT_TRUE(h.audit_has("skipped rule=cold_morning")) << h.audit();
 
   // Ten seconds later: Monday 07:30 -> her "work" favourite (52.4986, 13.3790).
@@ -53,9 +66,16 @@ TEST(EngineScenario, BobGetsHisSettings) {
   h.frame(1.3, fob(5));
   ASSERT_NE(h.engine->driver(), nullptr);
   EXPECT_EQ(h.engine->driver()->id, "bob");
-  // 19 degC = 38 = 0x26, fan 5.
-  EXPECT_EQ(h.sent("200").back(), "200#262C0500");
-  EXPECT_EQ(h.sent("210").back(), "210#020000000000");
+  // 19 degC = 38 = 0x26, no passenger temperature: start 0x2C; byte 2: fan 5 | A/C off |
+  // no seat heat | ventilation 1 at bit 7 = 0x85.
+  EXPECT_EQ(h.sent("200").back(), "200#262C8500");
+  EXPECT_TRUE(
+      h.audit_has("sent rule=apply_profile_climate "
+                  "output=Vehicle.Cabin.HVAC.IsAirConditioningActive value=0"))
+      << h.audit();
+  // Slot 2 and his positions in one frame: 180 mm = 1800 = 0x0708, 42 mm = 420 = 0x01A4,
+  // 24 deg = 48 = 0x30.
+  EXPECT_EQ(h.sent("210"), (std::vector<std::string>{"210#02070801A430"}));
 }
 
 TEST(EngineScenario, UnknownFobSelectsTheGuest) {
@@ -80,7 +100,7 @@ TEST(EngineScenario, ColdMorningRaisesTheSetpointOverTheProfile) {
   h.frame(1.0, fob(3));
   h.frame(1.3, fob(3));
   // max(21.5, 23) = 23 degC = 46 = 0x2E wins over apply_profile_climate (priority 0).
-  EXPECT_EQ(h.sent("200").back(), "200#2E2C0300");
+  EXPECT_EQ(h.sent("200").back(), "200#2E2D5300");
   EXPECT_TRUE(h.audit_has("fired rule=cold_morning")) << h.audit();
   EXPECT_TRUE(
       h.audit_has("overridden rule=apply_profile_climate "
@@ -96,7 +116,7 @@ TEST(EngineScenario, ColdMorningDoesNotApplyInTheAfternoon) {
   h.periodic("160#04C800");
   h.frame(1.0, fob(3));
   h.frame(1.3, fob(3));
-  EXPECT_EQ(h.sent("200").back(), "200#2B2C0300");
+  EXPECT_EQ(h.sent("200").back(), "200#2B2D5300");
   EXPECT_TRUE(h.audit_has("skipped rule=cold_morning")) << h.audit();
 }
 
@@ -164,13 +184,13 @@ TEST(EngineScenario, ManualTemperatureChangeIsLearnedAndReappliedNextTime) {
   h.periodic(kParked);
   h.frame(1.0, fob(3));
   h.frame(1.3, fob(3));
-  h.periodic("201#2B000300");  // HVAC confirms 21.5 degC, fan 3
+  h.periodic("201#2B2D5300");  // HVAC confirms all of Alice's climate
   h.run_to(2.0);
   EXPECT_TRUE(
       h.audit_has("confirmed rule=apply_profile_climate "
                   "output=Vehicle.Cabin.HVAC.Station.Row1.Driver.Temperature"))
       << h.audit();
-  h.periodic("201#28000300");  // the driver turns the knob to 20 degC
+  h.periodic("201#282D5300");  // the driver turns the knob to 20 degC
   h.run_to(3.0);
   EXPECT_TRUE(h.audit_has(
       "learned output=Vehicle.Cabin.HVAC.Station.Row1.Driver.Temperature value=20: alice"))
@@ -178,7 +198,7 @@ TEST(EngineScenario, ManualTemperatureChangeIsLearnedAndReappliedNextTime) {
   EXPECT_EQ(h.preferences.preference("alice", "Vehicle.Cabin.HVAC.Station.Row1.Driver.Temperature"),
             20.0);
   // The cyclic request now carries 20 degC: cabind does not fight the driver.
-  EXPECT_EQ(h.sent("200").back(), "200#282C0300");
+  EXPECT_EQ(h.sent("200").back(), "200#282D5300");
 
   // Bob drives, then Alice again: her learned 20 degC is applied.
   h.frame(4.0, "121#0200");
@@ -186,7 +206,9 @@ TEST(EngineScenario, ManualTemperatureChangeIsLearnedAndReappliedNextTime) {
   EXPECT_EQ(h.engine->driver()->id, "bob");
   h.frame(5.0, "121#0100");
   EXPECT_EQ(h.engine->driver()->id, "alice");
-  EXPECT_EQ(h.sent("200").back(), "200#282C0300");
+  // Her learned 20 degC = 0x28. Bob's ventilation 1 stays on (bit 7: 0x53 | 0x80 = 0xD3):
+  // her profile does not set ventilation, and nobody left in between.
+  EXPECT_EQ(h.sent("200").back(), "200#282DD300");
 }
 
 TEST(EngineScenario, SeatMemoryButtonBeatsAFob) {
@@ -219,8 +241,8 @@ TEST(EngineScenario, TwoFobsPresentTheLaterWinsDeterministically) {
 TEST(EngineScenario, HotCabinTurnsTheAirConditioningOnOnTheRisingEdgeOnly) {
   Harness h;
   h.periodic(kParked);
-  h.frame(1.0, fob(3));
-  h.frame(1.3, fob(3));
+  h.frame(1.0, fob(5));  // Bob: his profile turns A/C off (Alice's turns it on already)
+  h.frame(1.3, fob(5));
   h.frame(2.0, "160#285E01");  // cabin 35 degC (350 = 0x015E)
   EXPECT_EQ(h.audit_count("fired rule=hot_cabin_ac"), 1U) << h.audit();
   h.frame(3.0, "160#286001");  // still hot: no new edge
@@ -236,6 +258,55 @@ TEST(EngineScenario, HotCabinTurnsTheAirConditioningOnOnTheRisingEdgeOnly) {
 
 namespace cabind::engine::testing {
 namespace {
+
+// identity.leave of the demo: ignition off (140#00) and the driver's door open (130#01)
+// for 3 s.
+TEST(EngineScenario, AliceLeavesAndHerSeatHeatingGoesOff) {
+  Harness h;
+  h.periodic(kParked);
+  h.periodic("140#02");  // ignition on
+  h.periodic("130#00");  // door shut
+  h.frame(1.0, fob(3));
+  h.frame(1.3, fob(3));
+  ASSERT_NE(h.engine->driver(), nullptr);
+  ASSERT_EQ(h.sent("200").back(), "200#2B2D5300") << "seat heat 2 = 0x40 in byte 2";
+
+  h.run_to(1.95);
+  h.periodic("140#00");  // she switches off and opens the door: from 2.0 s
+  h.periodic("130#01");
+  h.run_to(4.95);
+  EXPECT_NE(h.engine->driver(), nullptr) << "2.95 s is not yet a departure\n" << h.audit();
+  h.run_to(5.05);
+  EXPECT_EQ(h.engine->driver(), nullptr);
+  EXPECT_EQ(h.audit_count("left output=alice"), 1U) << h.audit();
+  EXPECT_TRUE(h.audit_has("fired rule=seat_comfort_off_when_left")) << h.audit();
+  EXPECT_TRUE(
+      h.audit_has("sent rule=seat_comfort_off_when_left "
+                  "output=Vehicle.Cabin.Seat.Row1.DriverSide.HeatingCooling value=0"))
+      << h.audit();
+  // Seat heat and ventilation 0: byte 2 keeps fan 3 | A/C 0x10 = 0x13.
+  EXPECT_EQ(h.sent("200").back(), "200#2B2D1300");
+}
+
+TEST(EngineScenario, GettingInWithTheDoorOpenForLessThanTheLeaveTimeKeepsTheDriver) {
+  Harness h;
+  h.periodic(kParked);
+  h.periodic("140#00");  // ignition off
+  h.periodic("130#00");
+  h.frame(1.0, fob(3));
+  h.frame(1.3, fob(3));
+  ASSERT_NE(h.engine->driver(), nullptr);
+  h.run_to(1.95);
+  h.periodic("130#01");  // she opens the door at 2.0 s and gets in
+  h.run_to(4.75);
+  h.periodic("130#00");  // door shut at 4.8 s, 2.8 s later: a departure needs 3 s
+  h.periodic("140#02");
+  h.run_to(9.0);
+  ASSERT_NE(h.engine->driver(), nullptr);
+  EXPECT_EQ(h.engine->driver()->id, "alice");
+  EXPECT_FALSE(h.audit_has("left output=")) << h.audit();
+  EXPECT_FALSE(h.audit_has("rule=seat_comfort_off_when_left")) << h.audit();
+}
 
 TEST(EngineScenario, ManualSeatSwitchCancelsARecallInProgress) {
   Harness h(CABIND_SOURCE_DIR "/tests/engine/data/vehicle_manual_switch.yaml");
