@@ -147,8 +147,14 @@ void Engine::update_lifecycle(can::Timestamp now) noexcept {
       on_driver_change(*change, now);
     }
   }
+  update_leave(now);
+}
+
+// identity.leave's `for:` runs while its condition holds with a driver active, from the
+// later of the condition starting to hold and the driver being selected.
+void Engine::update_leave(can::Timestamp now) noexcept {
   if (!plan_.leave_when) return;
-  const bool holds = plan_.leave_when->evaluate(ctx).holds();
+  const bool holds = plan_.leave_when->evaluate(context()).holds();
   if (!holds || identity_.driver() == nullptr) {
     leave_armed_ = false;
   } else if (!leave_armed_) {
@@ -212,6 +218,7 @@ bool Engine::restore_driver(std::string_view profile_id) noexcept {
 void Engine::on_driver_change(const DriverChange& change, can::Timestamp now) noexcept {
   load_profile_values(*change.driver);
   leave_armed_ = false;
+  update_leave(now);
   audit_.record(AuditEvent{.time = now,
                            .kind = AuditKind::driver_changed,
                            .rule = profile::to_string(change.claim.kind),

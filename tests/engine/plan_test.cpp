@@ -90,6 +90,20 @@ TEST(EnginePlan, AnInterruptedLeaveConditionStartsItsTimeAgain) {
   EXPECT_EQ(h.engine->driver(), nullptr) << h.audit();
 }
 
+TEST(EnginePlan, ADriverSelectedWhileTheLeaveConditionHoldsLeavesAfterItsTime) {
+  Harness h(kTwoSeats);
+  h.periodic(kParked);
+  h.periodic(kIgnitionOff);
+  h.periodic(kDriverDoorOpen);
+  h.run_to(1.0);
+  h.frame(1.05, fob(5));  // identified with the door already open and the ignition off
+  ASSERT_NE(h.engine->driver(), nullptr);
+  h.run_to(1.95);
+  EXPECT_NE(h.engine->driver(), nullptr) << "1 s counts from the selection";
+  h.run_to(2.2);
+  EXPECT_EQ(h.engine->driver(), nullptr) << h.audit();
+}
+
 TEST(EnginePlan, OnePlanRunsSeveralEnginesEachWithItsOwnState) {
   Harness h(kTwoSeats);
   can::MemoryBus second_bus{"vcan0"};

@@ -35,8 +35,8 @@
 #include "cabind/engine/actuator.hpp"
 #include "cabind/engine/audit.hpp"
 #include "cabind/engine/identity_resolver.hpp"
-#include "cabind/engine/plan.hpp"
 #include "cabind/engine/learned_ring.hpp"
+#include "cabind/engine/plan.hpp"
 #include "cabind/engine/preference_store.hpp"
 #include "cabind/rules/compiled_expression.hpp"
 #include "cabind/signal/frame_router.hpp"
@@ -124,6 +124,7 @@ class Engine {
   void on_manual_switch(const SeatPlan& seat, can::Timestamp now) noexcept;
   void on_driver_change(const DriverChange& change, can::Timestamp now) noexcept;
   void update_lifecycle(can::Timestamp now) noexcept;
+  void update_leave(can::Timestamp now) noexcept;
   void on_driver_left(can::Timestamp now) noexcept;
   void run_timers(can::Timestamp now) noexcept;
   void load_profile_values(const profile::Profile& driver) noexcept;
