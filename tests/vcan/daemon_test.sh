@@ -112,7 +112,7 @@ t1 = min(float(l.split()[0].strip("()")) for l in open(sys.argv[2]) if l.strip()
 print(f"reaction: fob frame -> first command frame {1e3 * (t1 - t0):.2f} ms (vcan in the VM)")
 PY
   # Bob's seat-memory button (priority 30) takes over from Alice's fob.
-  cansend vcan0 121#02
+  cansend vcan0 121#0200   # Memory_Switch is 2 bytes: a shorter frame is malformed
   wait_for 10 sh -c "\"$cabinctl\" status | grep -q 'driver.id: bob'" || fail "Bob's button did not select Bob"
   echo "identification: alice (setpoint $setpoint, slot $slot), then bob"
 }
@@ -252,7 +252,7 @@ case_flood() {
   echo "flood: cabind received ${rx% *} frames of the mapped ids (kernel queue drops: ${rx#* })"
   # Still serving: a real identification afterwards selects Alice.
   send_parked_car
-  cansend vcan0 121#00   # the junk may have left a seat-memory button "pressed"
+  cansend vcan0 121#0000   # the junk may have left a seat-memory button "pressed"
   cansend vcan0 120#00000000
   sleep 0.5
   present_fob 3
@@ -311,7 +311,7 @@ case_clock() {
     fail "cabinctl events did not subscribe"
   candump -L -n 1 vcan0,200:7FF >"$work/first.log" &
   identified_at=$(uptime_s)
-  cansend vcan0 120#03000000   # Alice's fob
+  present_fob 3   # Alice's fob
   wait_for 10 grep -q " 200#" "$work/first.log" || fail "no HVAC request after Alice's fob"
   before=$(count_hvac 2)
   step_clock -3600
