@@ -13,7 +13,7 @@
 namespace cabind::daemon {
 
 struct Service::Generation {
-  config::Config config;                  // for the control socket's views of the files
+  config::Config config;                     // for the control socket's views of the files
   std::unique_ptr<const engine::Plan> plan;  // compiled once; its codec serves `identify`
   std::unique_ptr<engine::Engine> engine;
 };

@@ -344,7 +344,7 @@ void Service::shut_down(int exit_code) {
     signals_.cancel(ignored);
     tick_timer_.cancel();
     bus_retry_timer_.cancel();
-  identify_timer_.cancel();
+    identify_timer_.cancel();
     if (control_) control_->stop();
     if (bus_->bus() != nullptr) bus_->bus()->stop();
     // Everything learned is on disk before the process ends.

@@ -16,7 +16,6 @@ namespace {
 
 constexpr std::string_view kProfilePrefix = "profile.";
 
-
 std::string_view role_name(config::OutputRoleKind kind) {
   switch (kind) {
     case config::OutputRoleKind::none:
@@ -45,8 +44,8 @@ std::optional<rules::Symbol> PlanSymbols::resolve(std::string_view name) const {
   // Yes/no fields (climate.ac, a custom flag every profile writes as true/false) are
   // booleans; the rest, and custom fields the profiles disagree on, read as numbers.
   const auto field = profile::field_type(path, profiles);
-  const rules::ValueType type = field == profile::FieldType::boolean ? rules::ValueType::boolean
-                                                                     : rules::ValueType::number;
+  const rules::ValueType type =
+      field == profile::FieldType::boolean ? rules::ValueType::boolean : rules::ValueType::number;
   return rules::Symbol{rules::SymbolKind::profile_field, type, slot, {}};
 }
 
