@@ -233,7 +233,9 @@ void Service::report(const engine::AuditEvent& event) {
   } else {
     ++log_suppressed_;
   }
-  if (control_) {
+  // Building and serialising the event was half of the daemon's instructions per frame
+  // (callgrind, docs/performance.md): do it only when a client has subscribed.
+  if (control_ && control_->subscriber_count() > 0) {
     // time: engine time (CLOCK_MONOTONIC seconds: comparable between events across wall
     // clock steps); wall_time: when it was reported, seconds since the Unix epoch.
     json published{{"kind", engine::to_string(event.kind)},

@@ -1,6 +1,7 @@
 #include "cabind/engine/engine.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <variant>
 
 namespace cabind::engine {
@@ -17,6 +18,7 @@ Engine::Engine(const Plan& plan, can::Bus& bus, AuditSink& audit, PreferenceStor
       profile_values_(plan.profile_paths.size(), 0.0),
       profile_validity_(plan.profile_paths.size(), signal::kMissing),
       pending_(plan.outputs.size()),
+      pending_words_((plan.outputs.size() + 63) / 64, 0),
       scratch_(plan.slot_count() + 1, 0),
       presented_(plan.slot_count() + 1, 0) {
   update_lifecycle(can::Timestamp{});
@@ -363,33 +365,44 @@ void Engine::propose(std::size_t r, std::size_t output, double value, can::Times
   }
   if (loses) return;
   pending = PendingSet{true, rule.priority, value, r};
+  pending_words_[output / 64] |= std::uint64_t{1} << (output % 64);
 }
 
+// Only the outputs a rule set in this pass are visited, in output order (as a scan of every
+// output would visit them): one bit per output, so a pass costs what was set, not the plan.
 void Engine::commit(can::Timestamp now) noexcept {
   const rules::EvalContext ctx = context();
-  for (std::size_t o = 0; o < pending_.size(); ++o) {
-    PendingSet& pending = pending_[o];
-    if (!pending.set) continue;
-    pending.set = false;
-    const OutputPlan& output = plan_.outputs[o];
-    const std::string_view rule = plan_.rules[pending.rule].name;
-    double value = pending.value;
-    if (output.range) {
-      const double clamped = std::clamp(value, output.range->min, output.range->max);
-      if (clamped != value) {
-        audit_.record(AuditEvent{.time = now,
-                                 .kind = AuditKind::clamped,
-                                 .rule = rule,
-                                 .output = output.name,
-                                 .detail = "to the output's range",
-                                 .value = value,
-                                 .has_value = true});
-        value = clamped;
-      }
+  for (std::size_t w = 0; w < pending_words_.size(); ++w) {
+    while (pending_words_[w] != 0) {
+      const auto bit = static_cast<std::size_t>(std::countr_zero(pending_words_[w]));
+      pending_words_[w] &= pending_words_[w] - 1;
+      commit_output(w * 64 + bit, ctx, now);
     }
-    actuator_.command(o, value, rule, ctx, now);
   }
   actuator_.flush(ctx, now);
+}
+
+void Engine::commit_output(std::size_t o, const rules::EvalContext& ctx,
+                           can::Timestamp now) noexcept {
+  PendingSet& pending = pending_[o];
+  pending.set = false;
+  const OutputPlan& output = plan_.outputs[o];
+  const std::string_view rule = plan_.rules[pending.rule].name;
+  double value = pending.value;
+  if (output.range) {
+    const double clamped = std::clamp(value, output.range->min, output.range->max);
+    if (clamped != value) {
+      audit_.record(AuditEvent{.time = now,
+                               .kind = AuditKind::clamped,
+                               .rule = rule,
+                               .output = output.name,
+                               .detail = "to the output's range",
+                               .value = value,
+                               .has_value = true});
+      value = clamped;
+    }
+  }
+  actuator_.command(o, value, rule, ctx, now);
 }
 
 }  // namespace cabind::engine

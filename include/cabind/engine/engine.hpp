@@ -136,6 +136,8 @@ class Engine {
   void report_unknown(std::size_t rule, std::size_t output, std::string_view detail,
                       can::Timestamp now) noexcept;
   void commit(can::Timestamp now) noexcept;
+  void commit_output(std::size_t output, const rules::EvalContext& context,
+                     can::Timestamp now) noexcept;
   [[nodiscard]] rules::EvalContext context() const noexcept;
 
   const Plan& plan_;
@@ -148,7 +150,8 @@ class Engine {
   std::vector<RuleState> rule_states_;
   std::vector<double> profile_values_;
   std::vector<std::uint8_t> profile_validity_;
-  std::vector<PendingSet> pending_;                        // per output, for the current pass
+  std::vector<PendingSet> pending_;           // per output, for the current pass
+  std::vector<std::uint64_t> pending_words_;  // bit o % 64 of word o / 64: pending_[o].set
   can::Timestamp next_timer_due_ = can::Timestamp::max();  // earliest armed `after` timer
   LocalTime local_time_;
   can::Timestamp now_{};
