@@ -196,8 +196,14 @@ void Service::record(const engine::AuditEvent& event) noexcept {
 void Service::report_decisions() noexcept {
   try {
     bool driver_changed = false;
-    for (const engine::AuditEvent& event : pending_audit_) {
-      report(event);
+    // Only the last recent_audit_lines of a batch can stay in `recent`: under a flood of
+    // decisions (junk identity frames) the others are counted, not formatted, unless the
+    // log or a subscriber takes them.
+    const std::size_t first_kept =
+        pending_audit_.size() > recent_audit_lines ? pending_audit_.size() - recent_audit_lines : 0;
+    for (std::size_t i = 0; i < pending_audit_.size(); ++i) {
+      const engine::AuditEvent& event = pending_audit_[i];
+      report(event, i >= first_kept);
       driver_changed = driver_changed || event.kind == engine::AuditKind::driver_changed ||
                        event.kind == engine::AuditKind::driver_left;
     }
@@ -214,10 +220,11 @@ void Service::report_decisions() noexcept {
   }
 }
 
-void Service::report(const engine::AuditEvent& event) {
-  std::string line = engine::format_audit(event);
-  // Decisions are rare in a car (a few per drive) and worth the info log; a junk flood
-  // on an identity signal could make one per frame, so the log is rate-limited.
+// Decisions are rare in a car (a few per drive) and worth the info log; a junk flood on an
+// identity signal could make one per frame, so the log is rate-limited. True when this
+// decision may be logged now.
+bool Service::take_log_slot() {
+  if (!spdlog::should_log(spdlog::level::info)) return false;
   const auto now = std::chrono::steady_clock::now();
   if (now - log_window_start_ >= std::chrono::seconds(1)) {
     if (log_suppressed_ > 0) {
@@ -229,13 +236,21 @@ void Service::report(const engine::AuditEvent& event) {
   }
   if (log_lines_in_window_ < max_decision_logs_per_second) {
     ++log_lines_in_window_;
-    spdlog::info("{}", line);
-  } else {
-    ++log_suppressed_;
+    return true;
   }
+  ++log_suppressed_;
+  return false;
+}
+
+void Service::report(const engine::AuditEvent& event, bool keep_recent) {
+  const bool log = take_log_slot();
   // Building and serialising the event was half of the daemon's instructions per frame
   // (callgrind, docs/performance.md): do it only when a client has subscribed.
-  if (control_ && control_->subscriber_count() > 0) {
+  const bool publish = control_ && control_->subscriber_count() > 0;
+  if (!log && !publish && !keep_recent) return;  // counted in audit_counts_ already
+  std::string line = engine::format_audit(event);
+  if (log) spdlog::info("{}", line);
+  if (publish) {
     // time: engine time (CLOCK_MONOTONIC seconds: comparable between events across wall
     // clock steps); wall_time: when it was reported, seconds since the Unix epoch.
     json published{{"kind", engine::to_string(event.kind)},
@@ -250,6 +265,7 @@ void Service::report(const engine::AuditEvent& event) {
     if (event.has_value) published["value"] = event.value;
     control_->publish(published);
   }
+  if (!keep_recent) return;
   recent_audit_.push_back(std::move(line));
   if (recent_audit_.size() > recent_audit_lines) recent_audit_.pop_front();
 }

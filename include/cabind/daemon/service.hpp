@@ -110,7 +110,8 @@ class Service final : public can::FrameSink, public engine::AuditSink {
   void update_status();
   // Logs and publishes the decisions recorded during a batch, after its frames are out.
   void report_decisions() noexcept;
-  void report(const engine::AuditEvent& event);
+  void report(const engine::AuditEvent& event, bool keep_recent);
+  [[nodiscard]] bool take_log_slot();
   void add_control_commands();
   [[nodiscard]] nlohmann::json status() const;
   [[nodiscard]] nlohmann::json metrics() const;
