@@ -45,6 +45,7 @@
 #include "cabind/engine/engine.hpp"
 #include "cabind/signal/frame_router.hpp"
 #include "cabind/signal/signal_table.hpp"
+#include "engine_rig.hpp"
 
 namespace {
 
@@ -56,10 +57,7 @@ using std::chrono::milliseconds;
 const fs::path source_dir = CABIND_SOURCE_DIR;
 const fs::path ford_dbc = fs::path(CABIND_SHARED_DATA_DIR) / "dbc/ford_cgea1_2_bodycan_2011.dbc";
 
-[[noreturn]] void die(const std::string& message) {
-  std::fprintf(stderr, "engine_bench: %s\n", message.c_str());
-  std::exit(1);
-}
+using cabind::bench::die;
 
 double thread_cpu_ns() {
   timespec now{};
@@ -88,59 +86,10 @@ class Meter {
   double cpu_;
 };
 
-// A Bus that counts what it is asked to send and sends nothing.
-class CountingBus final : public cabind::can::Bus {
- public:
-  [[nodiscard]] std::string_view interface_name() const noexcept override { return "null0"; }
-  void set_sink(cabind::can::FrameSink*) noexcept override {}
-  void set_filters(std::span<const cabind::can::Filter>) override {}
-  cabind::can::SendStatus send(const Frame& frame) noexcept override {
-    ++counters_.tx_frames;
-    last_ = frame;
-    return cabind::can::SendStatus::sent;
-  }
-  [[nodiscard]] const cabind::can::BusCounters& counters() const noexcept override {
-    return counters_;
-  }
-  [[nodiscard]] const Frame& last() const noexcept { return last_; }
-
- private:
-  cabind::can::BusCounters counters_;
-  Frame last_;
-};
-
-class CountingAudit final : public cabind::engine::AuditSink {
- public:
-  void record(const cabind::engine::AuditEvent&) noexcept override { ++events; }
-  std::size_t events = 0;
-};
-
-// A loaded configuration with its engine on a counting bus.
-struct Rig {
-  cabind::config::Config config;
-  CountingBus bus;
-  CountingAudit audit;
-  cabind::engine::MemoryPreferenceStore preferences;
-  std::unique_ptr<const cabind::engine::Plan> plan;
-  std::unique_ptr<cabind::engine::Engine> engine;
-
-  explicit Rig(const fs::path& vehicle) {
-    cabind::config::LoadResult loaded = cabind::config::load(vehicle);
-    if (!loaded.ok()) die(loaded.diagnostics.to_string());
-    config = std::move(*loaded.config);
-    cabind::diag::Diagnostics diagnostics;
-    plan = cabind::engine::compile(config, diagnostics);
-    if (!plan) die(diagnostics.to_string());
-    engine = std::make_unique<cabind::engine::Engine>(*plan, bus, audit, preferences);
-  }
-};
-
-Frame frame_of(std::uint32_t id, std::span<const std::uint8_t> bytes, Timestamp time) {
-  std::optional<Frame> frame = Frame::classic(id, bytes);
-  if (!frame) die("bad frame");
-  frame->set_time(time);
-  return *frame;
-}
+using cabind::bench::CountingAudit;
+using cabind::bench::CountingBus;
+using cabind::bench::frame_of;
+using cabind::bench::Rig;
 
 // Stimulus_k (id 0x100 + k) of the probe DBC carrying `value` in its 16-bit signal.
 Frame stimulus(std::uint32_t k, std::uint16_t value, Timestamp time) {

@@ -21,6 +21,7 @@
 #include "cabind/can/bus.hpp"
 #include "cabind/config/loader.hpp"
 #include "cabind/engine/engine.hpp"
+#include "engine_rig.hpp"
 
 namespace {
 
@@ -29,59 +30,9 @@ using cabind::can::Frame;
 using cabind::can::Timestamp;
 using std::chrono::milliseconds;
 
-[[noreturn]] void die(const std::string& message) {
-  std::fprintf(stderr, "frame_profile: %s\n", message.c_str());
-  std::exit(1);
-}
-
-class NullBus final : public cabind::can::Bus {
- public:
-  [[nodiscard]] std::string_view interface_name() const noexcept override { return "null0"; }
-  void set_sink(cabind::can::FrameSink*) noexcept override {}
-  void set_filters(std::span<const cabind::can::Filter>) override {}
-  cabind::can::SendStatus send(const Frame&) noexcept override {
-    ++counters_.tx_frames;
-    return cabind::can::SendStatus::sent;
-  }
-  [[nodiscard]] const cabind::can::BusCounters& counters() const noexcept override {
-    return counters_;
-  }
-
- private:
-  cabind::can::BusCounters counters_;
-};
-
-class CountingAudit final : public cabind::engine::AuditSink {
- public:
-  void record(const cabind::engine::AuditEvent&) noexcept override { ++events; }
-  std::size_t events = 0;
-};
-
-struct Rig {
-  cabind::config::Config config;
-  NullBus bus;
-  CountingAudit audit;
-  cabind::engine::MemoryPreferenceStore preferences;
-  std::unique_ptr<const cabind::engine::Plan> plan;
-  std::unique_ptr<cabind::engine::Engine> engine;
-
-  explicit Rig(const fs::path& vehicle) {
-    cabind::config::LoadResult loaded = cabind::config::load(vehicle);
-    if (!loaded.ok()) die(loaded.diagnostics.to_string());
-    config = std::move(*loaded.config);
-    cabind::diag::Diagnostics diagnostics;
-    plan = cabind::engine::compile(config, diagnostics);
-    if (!plan) die(diagnostics.to_string());
-    engine = std::make_unique<cabind::engine::Engine>(*plan, bus, audit, preferences);
-  }
-};
-
-Frame frame_of(std::uint32_t id, std::span<const std::uint8_t> bytes, Timestamp time) {
-  std::optional<Frame> frame = Frame::classic(id, bytes);
-  if (!frame) die("bad frame");
-  frame->set_time(time);
-  return *frame;
-}
+using cabind::bench::die;
+using cabind::bench::frame_of;
+using cabind::bench::Rig;
 
 // The frames, built before the measured loop so that only the engine's work is counted.
 struct Frames {
