@@ -68,11 +68,7 @@ json Service::status() const {
   result["outputs"] = outputs;
   result["uptime_s"] =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
-  const std::size_t tail = std::min<std::size_t>(recent_audit_.size(), 10);
-  result["recent"] = json::array();
-  for (std::size_t i = recent_audit_.size() - tail; i < recent_audit_.size(); ++i) {
-    result["recent"].push_back(recent_audit_[i]);
-  }
+  result["recent"] = recent_.lines();
   return result;
 }
 

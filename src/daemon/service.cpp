@@ -14,7 +14,6 @@ using nlohmann::json;
 
 namespace {
 
-constexpr std::size_t recent_audit_lines = 200;
 constexpr std::uint32_t max_decision_logs_per_second = 50;
 constexpr std::size_t max_pending_decisions = 1024;  // per batch of frames
 
@@ -196,14 +195,8 @@ void Service::record(const engine::AuditEvent& event) noexcept {
 void Service::report_decisions() noexcept {
   try {
     bool driver_changed = false;
-    // Only the last recent_audit_lines of a batch can stay in `recent`: under a flood of
-    // decisions (junk identity frames) the others are counted, not formatted, unless the
-    // log or a subscriber takes them.
-    const std::size_t first_kept =
-        pending_audit_.size() > recent_audit_lines ? pending_audit_.size() - recent_audit_lines : 0;
-    for (std::size_t i = 0; i < pending_audit_.size(); ++i) {
-      const engine::AuditEvent& event = pending_audit_[i];
-      report(event, i >= first_kept);
+    for (const engine::AuditEvent& event : pending_audit_) {
+      report(event);
       driver_changed = driver_changed || event.kind == engine::AuditKind::driver_changed ||
                        event.kind == engine::AuditKind::driver_left;
     }
@@ -242,12 +235,15 @@ bool Service::take_log_slot() {
   return false;
 }
 
-void Service::report(const engine::AuditEvent& event, bool keep_recent) {
+void Service::report(const engine::AuditEvent& event) {
+  // The recent list keeps the event, not its line: under a flood of junk identity frames
+  // the engine decides on every frame and `status` asks rarely (RecentDecisions).
+  recent_.keep(event);
   const bool log = take_log_slot();
   // Building and serialising the event was half of the daemon's instructions per frame
   // (callgrind, docs/performance.md): do it only when a client has subscribed.
   const bool publish = control_ && control_->subscriber_count() > 0;
-  if (!log && !publish && !keep_recent) return;  // counted in audit_counts_ already
+  if (!log && !publish) return;  // counted in audit_counts_ already
   std::string line = engine::format_audit(event);
   if (log) spdlog::info("{}", line);
   if (publish) {
@@ -265,9 +261,6 @@ void Service::report(const engine::AuditEvent& event, bool keep_recent) {
     if (event.has_value) published["value"] = event.value;
     control_->publish(published);
   }
-  if (!keep_recent) return;
-  recent_audit_.push_back(std::move(line));
-  if (recent_audit_.size() > recent_audit_lines) recent_audit_.pop_front();
 }
 
 void Service::tick() {
@@ -338,6 +331,7 @@ bool Service::reload() {
       next->config.buses.front().fd == active_->config.buses.front().fd;
   if (!driver_id.empty()) next->engine->restore_driver(driver_id);
   learned_overflow_ += active_->engine->learned().overflow();
+  recent_.freeze();  // its events hold views into the generation replaced here
   active_ = std::move(next);
   ++reloads_;
   if (!same_bus) bus_->reset(active_->config.buses.front().interface);

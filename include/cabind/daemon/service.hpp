@@ -30,7 +30,6 @@
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <cstdint>
-#include <deque>
 #include <exception>
 #include <filesystem>
 #include <memory>
@@ -43,6 +42,7 @@
 #include "cabind/control/server.hpp"
 #include "cabind/daemon/bus_slot.hpp"
 #include "cabind/daemon/notifier.hpp"
+#include "cabind/daemon/recent_decisions.hpp"
 #include "cabind/engine/audit.hpp"
 #include "cabind/engine/engine.hpp"
 #include "cabind/engine/preference_store.hpp"
@@ -110,7 +110,7 @@ class Service final : public can::FrameSink, public engine::AuditSink {
   void update_status();
   // Logs and publishes the decisions recorded during a batch, after its frames are out.
   void report_decisions() noexcept;
-  void report(const engine::AuditEvent& event, bool keep_recent);
+  void report(const engine::AuditEvent& event);
   [[nodiscard]] bool take_log_slot();
   void add_control_commands();
   [[nodiscard]] nlohmann::json status() const;
@@ -137,7 +137,7 @@ class Service final : public can::FrameSink, public engine::AuditSink {
   std::chrono::steady_clock::time_point started_{};
   std::vector<engine::AuditEvent> pending_audit_;  // capacity fixed at construction
   std::uint64_t audit_overflow_ = 0;
-  std::deque<std::string> recent_audit_;
+  RecentDecisions recent_;
   std::chrono::steady_clock::time_point log_window_start_{};
   std::uint32_t log_lines_in_window_ = 0;
   std::uint64_t log_suppressed_ = 0;
