@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The package's file list (dpkg-deb -c) is exactly the daemon's layout, with owners and
-# modes, and every file under /etc/cabind is a conffile.
+# modes, and every file under /etc/cabind is a conffile (also in the Yocto recipe, which
+# lists them by hand).
 #   check_contents.sh PACKAGE_DIR SOURCE_DIR
 set -euo pipefail
 deb=$(ls "$1"/cabind_*.deb)
@@ -43,6 +44,9 @@ done <<<"$listing"
 conffiles=$(dpkg-deb -I "$deb" conffiles | sort)
 [ "$conffiles" = "$(sed 's|^|/|' <<<"$examples")" ] ||
   fail "conffiles are not the files under /etc/cabind: $conffiles"
+recipe=$source/packaging/yocto/cabind_git.bb
+yocto=$(grep -oE '\$\{sysconfdir\}/cabind/[^ ]+' "$recipe" | sed 's|^${sysconfdir}|/etc|' | sort)
+[ "$yocto" = "$conffiles" ] || fail "the CONFFILES of $recipe are not the package's: $yocto"
 for script in postinst prerm postrm; do
   dpkg-deb -I "$deb" "$script" | head -1 | grep -qx '#!/bin/sh' || fail "no $script script"
 done
