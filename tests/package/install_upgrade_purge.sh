@@ -74,7 +74,7 @@ in_root --remove cabind
 in_root --purge cabind
 for gone in etc/cabind var/lib/cabind var/lib/private/cabind \
             etc/systemd/system/multi-user.target.wants/cabind.service; do
-  [ ! -e "$root/$gone" ] && [ ! -L "$root/$gone" ] || fail "purge left /$gone"
+  if [ -e "$root/$gone" ] || [ -L "$root/$gone" ]; then fail "purge left /$gone"; fi
 done
 [ -z "$(state | tr -d ' ')" ] || [ "$(state)" = "pn  " ] || fail "still known to dpkg after purge: $(state)"
 echo "ok: remove keeps /etc/cabind and /var/lib/cabind; purge removes them and the enablement"
