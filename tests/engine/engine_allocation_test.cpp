@@ -7,6 +7,7 @@
 #include <array>
 #include <chrono>
 #include <cstdio>
+#include <vector>
 
 #include "alloc_counter.hpp"
 #include "cabind/can/candump_log.hpp"
@@ -56,7 +57,9 @@ class EngineAllocation : public ::testing::Test {
     diag::Diagnostics diagnostics;
     plan_ = compile(config_, diagnostics);
     EXPECT_TRUE(plan_) << diagnostics.to_string();
-    engine_ = std::make_unique<Engine>(*plan_, bus_, sink_, preferences_);
+    // Every bus of the plan counts its sends on the one counting bus.
+    const std::vector<can::Bus*> buses(plan_ ? plan_->buses.size() : 1, &bus_);
+    engine_ = std::make_unique<Engine>(*plan_, buses, sink_, preferences_);
     engine_->set_local_time({7, 30, 1});
   }
   config::Config config_;
