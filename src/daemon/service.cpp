@@ -375,7 +375,6 @@ bool Service::reload() {
   active_ = std::move(next);
   ++reloads_;
   // A bus whose interface, FD mode or name changed is reopened; the others stay open.
-  std::vector<std::size_t> reopen;
   for (std::size_t b = 0; b < bus_count(); ++b) {
     Port& port = *ports_[b];
     const config::Bus& bus = active_->config.buses[b];
@@ -385,14 +384,14 @@ bool Service::reload() {
     port.slot.reset(bus.interface);
     port.name = bus.name;
     port.fd = bus.fd;
-    reopen.push_back(b);
   }
   for (std::size_t b = bus_count(); b < ports_.size(); ++b) {
     ports_[b]->retry_timer.cancel();
     ports_[b]->slot.reset("");  // no longer configured: closed
   }
   apply_filters();
-  for (const std::size_t b : reopen)
+  // Reopened, new and still missing buses (open_bus re-arms a pending retry's timer).
+  for (std::size_t b = 0; b < bus_count(); ++b)
     open_bus(b);
   spdlog::info("reloaded {} ({} profiles, {} rules)", options_.config_file.string(),
                active_->config.profiles.size(), active_->config.rules.size());
