@@ -281,7 +281,7 @@ fs::path make_bus_config(int buses) {
       dbc << "BO_ " << 0x100 + m << " B" << b << "M" << m << ": 8 ECU\n";
       for (int s = 0; s < 4; ++s) {
         // Each bus places its signals at other bits: one id, a layout per bus.
-        dbc << " SG_ S" << s << " : " << (16 * s + 4 * b) % 64 << "|12@1+ (1,0) [0|4095] \"\" HU\n";
+        dbc << " SG_ S" << s << " : " << 16 * s + 2 * (b % 3) << "|12@1+ (1,0) [0|4095] \"\" HU\n";
       }
       dbc << "\n";
     }
