@@ -40,7 +40,7 @@ TEST(EngineMultiBus, ThePlanHasEachBusWithItsOwnCodecAndFilters) {
     return out;
   };
   EXPECT_EQ(ids(0), (std::vector<std::uint32_t>{0x150, 0x120}));
-  EXPECT_EQ(ids(1), (std::vector<std::uint32_t>{0x150, 0x230}));
+  EXPECT_EQ(ids(1), (std::vector<std::uint32_t>{0x150, 0x230, 0x250}));
 }
 
 TEST(EngineMultiBus, TheSameIdOnTwoBusesDecodesToEachBussOwnSignals) {
@@ -116,6 +116,20 @@ TEST(EngineMultiBus, SignalsOfABusThatFallsSilentGoStaleWhileTheOtherBusFlows) {
   EXPECT_FALSE(valid(h, kVolume));
   EXPECT_TRUE(valid(h, kSpeed));
   EXPECT_FALSE(h.engine->interlock_holds("quiet_cabin"));
+}
+
+TEST(EngineMultiBus, AnIntegrityCheckOnTheSecondBusRefusesASkippedCounter) {
+  Harness h(kTwoBuses);
+  constexpr const char* kGuiding = "Vehicle.Cabin.Infotainment.Navigation.IsGuiding";
+  h.frame(1.0, "infotainment:250#0100");  // counter 0
+  h.frame(1.1, "infotainment:250#0110");  // counter 1
+  EXPECT_TRUE(valid(h, kGuiding));
+  EXPECT_EQ(h.engine->integrity_failures(), 0U);
+  h.frame(1.2, "infotainment:250#0140");  // counter 4: two frames lost, none tolerated
+  EXPECT_FALSE(valid(h, kGuiding));
+  EXPECT_EQ(h.engine->integrity_failures(), 1U);
+  h.frame(1.3, "250#0150");  // 0x250 is nothing on the body bus: no check runs there
+  EXPECT_EQ(h.engine->integrity_failures(), 1U);
 }
 
 TEST(EngineMultiBus, AFrameForABusTheEngineDoesNotHaveIsIgnored) {
