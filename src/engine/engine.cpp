@@ -1,19 +1,42 @@
 #include "cabind/engine/engine.hpp"
 
 #include <algorithm>
+#include <array>
 #include <bit>
+#include <stdexcept>
+#include <string>
 #include <variant>
 
 namespace cabind::engine {
 
-Engine::Engine(const Plan& plan, can::Bus& bus, AuditSink& audit, PreferenceStore& preferences)
+namespace {
+
+std::vector<const dbc::Codec*> codecs_of(const Plan& plan) {
+  std::vector<const dbc::Codec*> codecs;
+  for (const BusPlan& bus : plan.buses)
+    codecs.push_back(bus.codec.get());
+  return codecs;
+}
+
+std::span<can::Bus* const> checked(const Plan& plan, std::span<can::Bus* const> buses) {
+  if (buses.size() != plan.buses.size()) {
+    throw std::invalid_argument("the plan has " + std::to_string(plan.buses.size()) +
+                                " buses, the engine was given " + std::to_string(buses.size()));
+  }
+  return buses;
+}
+
+}  // namespace
+
+Engine::Engine(const Plan& plan, std::span<can::Bus* const> buses, AuditSink& audit,
+               PreferenceStore& preferences)
     : plan_(plan),
       audit_(audit),
       preferences_(preferences),
       table_(plan.timeouts),
-      router_(*plan.codec, plan.bindings, plan.integrity),
+      frames_seen_(plan.buses.size(), 0),
       identity_(plan.identity, plan.profiles, plan.identity_windows),
-      actuator_(*plan.codec, bus, audit, plan.specs, plan.interlocks),
+      actuator_(codecs_of(plan), checked(plan, buses), audit, plan.specs, plan.interlocks),
       rule_states_(plan.rules.size()),
       profile_values_(plan.profile_paths.size(), 0.0),
       profile_validity_(plan.profile_paths.size(), signal::kMissing),
@@ -21,8 +44,14 @@ Engine::Engine(const Plan& plan, can::Bus& bus, AuditSink& audit, PreferenceStor
       pending_words_((plan.outputs.size() + 63) / 64, 0),
       scratch_(plan.slot_count() + 1, 0),
       presented_(plan.slot_count() + 1, 0) {
+  routers_.reserve(plan.buses.size());
+  for (const BusPlan& bus : plan.buses)
+    routers_.emplace_back(*bus.codec, bus.bindings, bus.integrity);
   update_lifecycle(can::Timestamp{});
 }
+
+Engine::Engine(const Plan& plan, can::Bus& bus, AuditSink& audit, PreferenceStore& preferences)
+    : Engine(plan, std::array<can::Bus*, 1>{&bus}, audit, preferences) {}
 
 Engine::~Engine() = default;
 
@@ -46,17 +75,26 @@ rules::EvalContext Engine::context() const noexcept {
   return ctx;
 }
 
-void Engine::on_frame(const can::Frame& frame) noexcept {
-  on_frames(std::span<const can::Frame>(&frame, 1));
+std::uint64_t Engine::integrity_failures() const noexcept {
+  std::uint64_t failures = 0;
+  for (const signal::FrameRouter& router : routers_)
+    failures += router.integrity_failures();
+  return failures;
 }
 
-void Engine::on_frames(std::span<const can::Frame> frames) noexcept {
+void Engine::on_frame(std::size_t bus, const can::Frame& frame) noexcept {
+  on_frames(bus, std::span<const can::Frame>(&frame, 1));
+}
+
+void Engine::on_frames(std::size_t bus, std::span<const can::Frame> frames) noexcept {
+  if (bus >= routers_.size()) return;
+  frames_seen_[bus] += frames.size();
   for (const can::Frame& frame : frames)
-    apply(frame);
+    apply(bus, frame);
   advance(now_);  // once per batch: timers, one commit pass, actuation
 }
 
-void Engine::apply(const can::Frame& frame) noexcept {
+void Engine::apply(std::size_t bus, const can::Frame& frame) noexcept {
   // The frame is applied before anything is sent at its time: what it says is the truth
   // at that instant (a BodyInfo "moving" must stop a seat command due at the same time).
   const can::Timestamp now = std::max(frame.time(), now_);
@@ -65,7 +103,7 @@ void Engine::apply(const can::Frame& frame) noexcept {
   handle_changes(std::span<const std::uint32_t>(scratch_.data(), stale), now);
   can::Frame timed = frame;
   timed.set_time(now);
-  const signal::Routed routed = router_.route(timed, table_, scratch_, presented_);
+  const signal::Routed routed = routers_[bus].route(timed, table_, scratch_, presented_);
   handle_changes(std::span<const std::uint32_t>(scratch_.data(), routed.changed), now);
   // Every frame that presents an identifier counts (debounce, presence window), not only
   // the ones that change its value.
@@ -106,6 +144,18 @@ void Engine::run_timers(can::Timestamp now) noexcept {
 
 void Engine::on_bus_up() noexcept {
   actuator_.on_bus_up(context(), now_);
+}
+
+void Engine::on_bus_up(std::size_t bus) noexcept {
+  actuator_.on_bus_up(bus, context(), now_);
+}
+
+void Engine::on_bus_down(std::size_t bus) noexcept {
+  std::size_t changed = 0;
+  for (std::uint32_t slot = 0; slot < plan_.slot_bus.size(); ++slot) {
+    if (plan_.slot_bus[slot] == bus && table_.invalidate(slot, now_)) scratch_[changed++] = slot;
+  }
+  handle_changes(std::span<const std::uint32_t>(scratch_.data(), changed), now_);
 }
 
 void Engine::handle_changes(std::span<const std::uint32_t> slots, can::Timestamp now) noexcept {

@@ -1,7 +1,7 @@
 #pragma once
 // Engine: decoded signals -> driver identity -> rule decisions -> actuation, with the
-// safety interlocks in between. One engine drives one vehicle configuration on its default
-// bus.
+// safety interlocks in between. One engine drives one vehicle configuration on all of its
+// buses: frames come in tagged with their bus, outputs leave on theirs.
 //
 // Semantics (see docs/engine.md):
 // - Triggers: `driver_identified` rules run when the driver changes; `signal` rules when
@@ -52,8 +52,12 @@ struct LocalTime {
 
 class Engine {
  public:
-  // The run-time state of one compiled plan. `plan`, `bus`, `audit` and `preferences` must
-  // outlive the engine; nothing of the Config is used. Allocates only here.
+  // The run-time state of one compiled plan. `plan`, the buses, `audit` and `preferences`
+  // must outlive the engine; nothing of the Config is used. Allocates only here.
+  // `buses[b]` carries plan.buses[b] (the pointers are copied); throws std::invalid_argument
+  // when the counts differ. The one-bus form is for plans with a single bus.
+  Engine(const Plan& plan, std::span<can::Bus* const> buses, AuditSink& audit,
+         PreferenceStore& preferences);
   Engine(const Plan& plan, can::Bus& bus, AuditSink& audit, PreferenceStore& preferences);
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
@@ -64,14 +68,24 @@ class Engine {
   // once for the batch, advance(): timers, one commit pass and actuation, so what a batch
   // decides leaves in one frame per message, with the interlocks judged on the batch's
   // latest values.
-  void on_frames(std::span<const can::Frame> frames) noexcept;
+  // Frames read from bus `bus` (an index into plan().buses): decoded with that bus's codec
+  // only, so the same id on two buses is two messages. An index out of range is ignored.
+  void on_frames(std::size_t bus, std::span<const can::Frame> frames) noexcept;
+  // on_frames() of the first bus.
+  void on_frames(std::span<const can::Frame> frames) noexcept { on_frames(0, frames); }
   // on_frames() of one frame.
-  void on_frame(const can::Frame& frame) noexcept;
+  void on_frame(std::size_t bus, const can::Frame& frame) noexcept;
+  void on_frame(const can::Frame& frame) noexcept { on_frame(0, frame); }
   // Moves time forward: staleness, debounced identity, timers, retries and cyclic frames.
   void advance(can::Timestamp now) noexcept;
   void set_local_time(LocalTime time) noexcept { local_time_ = time; }
   // The bus came back up: commands it refused meanwhile are sent now (interlocks apply).
   void on_bus_up() noexcept;
+  void on_bus_up(std::size_t bus) noexcept;
+  // The bus went down or away: every signal read from it is invalid now (not only once its
+  // timeout passes), so the interlocks and rules that read one see it unknown; the signals
+  // of the other buses are untouched.
+  void on_bus_down(std::size_t bus) noexcept;
   // Selects the profile with this id as the active driver without firing any rule (the
   // daemon keeps the driver across a reload). False when no profile has that id.
   bool restore_driver(std::string_view profile_id) noexcept;
@@ -85,8 +99,10 @@ class Engine {
   }
   [[nodiscard]] const Actuator& actuator() const noexcept { return actuator_; }
   // Frames whose configured counter or checksum check failed, since the engine was built.
-  [[nodiscard]] std::uint64_t integrity_failures() const noexcept {
-    return router_.integrity_failures();
+  [[nodiscard]] std::uint64_t integrity_failures() const noexcept;
+  // Frames the engine was given per bus since it was built (index = plan().buses).
+  [[nodiscard]] std::uint64_t frames_seen(std::size_t bus) const noexcept {
+    return bus < frames_seen_.size() ? frames_seen_[bus] : 0;
   }
   // Whether the named interlock holds now (unknown = false).
   [[nodiscard]] bool interlock_holds(std::string_view name) const noexcept;
@@ -118,7 +134,7 @@ class Engine {
     std::size_t rule = kNoIndex;
   };
 
-  void apply(const can::Frame& frame) noexcept;
+  void apply(std::size_t bus, const can::Frame& frame) noexcept;
   void handle_changes(std::span<const std::uint32_t> slots, can::Timestamp now) noexcept;
   void on_feedback(std::size_t output, double value, can::Timestamp now) noexcept;
   void on_manual_switch(const SeatPlan& seat, can::Timestamp now) noexcept;
@@ -144,7 +160,8 @@ class Engine {
   AuditSink& audit_;
   PreferenceStore& preferences_;
   signal::SignalTable table_;
-  signal::FrameRouter router_;
+  std::vector<signal::FrameRouter> routers_;  // per bus
+  std::vector<std::uint64_t> frames_seen_;    // per bus
   IdentityResolver identity_;
   Actuator actuator_;
   std::vector<RuleState> rule_states_;
