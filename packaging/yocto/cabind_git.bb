@@ -35,6 +35,7 @@ CONFFILES:${PN} = " \
     ${sysconfdir}/cabind/vehicle.yaml \
     ${sysconfdir}/cabind/rules.yaml \
     ${sysconfdir}/cabind/demo_body.dbc \
+    ${sysconfdir}/cabind/demo_infotainment.dbc \
     ${sysconfdir}/cabind/profiles/alice.yaml \
     ${sysconfdir}/cabind/profiles/bob.yaml \
     ${sysconfdir}/cabind/profiles/carla.yaml \

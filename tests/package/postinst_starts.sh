@@ -43,7 +43,8 @@ run_case() {
   cp "$unit" "$dir/units/cabind.service"
   cp -r "$example" "$dir/etc/cabind"
   if [ "$config" = broken ]; then
-    sed -i 's/^dbc: .*/dbc: missing.dbc/' "$dir/etc/cabind/vehicle.yaml"
+    # The first bus's DBC, wherever the key sits (a one-bus `dbc:` or a `buses:` entry).
+    sed -i -E '0,/dbc: [^ ,}]+/s//dbc: missing.dbc/' "$dir/etc/cabind/vehicle.yaml"
   fi
   : >"$dir/calls"
   # What dpkg sets for a maintainer script (deb-systemd-helper insists on it).
