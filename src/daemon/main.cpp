@@ -22,7 +22,7 @@ constexpr const char* usage =
     "       cabind --config FILE --replay LOG [--out OUT] [--tz ZONE] [--time log|local]\n"
     "                                                  run the engine on a candump log\n"
     "       cabind decode --dbc FILE [LOG]                  candump log -> JSON lines\n"
-    "       cabind dbc-check FILE                           parse a DBC, print a summary\n"
+    "       cabind dbc-check [--strict] FILE                parse a DBC, print a summary\n"
     "       cabind send --interface IFACE [--fd] FRAME...   put frames on a CAN interface\n"
     "       cabind --version\n"
     "Logging: SPDLOG_LEVEL=debug|info|warn|error (default info), to stderr.\n";

@@ -126,7 +126,7 @@ TEST_F(DbcCommands, DbcCheckUsage) {
   std::ostringstream out;
   std::ostringstream err;
   EXPECT_EQ(run_dbc_check({}, out, err), 2);
-  EXPECT_NE(err.str().find("usage: cabind dbc-check FILE"), std::string::npos);
+  EXPECT_NE(err.str().find("usage: cabind dbc-check [--strict] FILE"), std::string::npos);
 }
 
 }  // namespace
