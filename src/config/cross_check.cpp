@@ -40,6 +40,13 @@ const dbc::Signal* resolve(const Config& config, const SignalRef& ref,
                                      "'" + suggestion(ref.signal, known));
     return nullptr;
   }
+  if (signal->outside_message) {
+    diagnostics.error(ref.where, "signal '" + ref.message + "." + ref.signal +
+                                     "' lies outside its " + std::to_string(message->size) +
+                                     "-byte message in " + bus->dbc_path + " (line " +
+                                     std::to_string(signal->line) +
+                                     "): it never decodes, so it cannot be bound");
+  }
   if (message->fd && !bus->fd) {
     diagnostics.error(ref.where, "message '" + ref.message + "' is a CAN FD frame but bus '" +
                                      bus->name + "' is not configured with fd: true");
