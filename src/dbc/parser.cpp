@@ -15,6 +15,7 @@
 
 #include "layout.hpp"
 #include "lexer.hpp"
+#include "overlap.hpp"
 
 namespace cabind::dbc {
 namespace {
@@ -969,35 +970,15 @@ class Parser {
     }
   }
 
-  // Two signals can be on the wire together unless they are selected by different values
-  // of the same multiplexor.
-  static bool can_coexist(const Signal& a, const Signal& b) {
-    if (a.multiplexor.empty() || b.multiplexor.empty() || a.multiplexor != b.multiplexor) {
-      return true;
-    }
-    for (const MuxRange& ra : a.mux_ranges) {
-      for (const MuxRange& rb : b.mux_ranges) {
-        if (ra.low <= rb.high && rb.low <= ra.high) return true;
-      }
-    }
-    return false;
-  }
-
+  // Overlaps are warnings: real files overlay signals on purpose (a raw value and its
+  // flags); whether one matters depends on what the configuration binds.
   void check_semantics() {
     for (const Message& m : database_.messages) {
-      std::vector<detail::BitLayout> layouts;
-      layouts.reserve(m.signals.size());
-      for (const Signal& s : m.signals)
-        layouts.push_back(detail::layout_of(s));
-      for (std::size_t i = 0; i < m.signals.size(); ++i) {
-        for (std::size_t j = i + 1; j < m.signals.size(); ++j) {
-          if ((layouts[i].bits & layouts[j].bits).any() &&
-              can_coexist(m.signals[i], m.signals[j])) {
-            warn({file_, m.signals[j].line, m.signals[j].column},
-                 "signal '" + m.signals[j].name + "' overlaps signal '" + m.signals[i].name +
-                     "' in message '" + m.name + "'");
-          }
-        }
+      for (const detail::Overlap& o : detail::find_overlaps(m)) {
+        const Signal& s = m.signals[o.signal];
+        warn({file_, s.line, s.column}, "signal '" + s.name + "' overlaps signal '" +
+                                            m.signals[o.overlapped].name + "' in message '" +
+                                            m.name + "'");
       }
     }
   }

@@ -278,3 +278,45 @@ TEST(DbcMutation, MutatedFixturesGiveFindingsNotCrashes) {
 
 }  // namespace
 }  // namespace cabind::dbc
+
+namespace cabind::dbc {
+namespace {
+
+TEST(DbcOverlaps, EachSignalIsReportedOnceWithAnEarlierSignalItCanBeOnTheWireWith) {
+  const ParseResult r = parse(R"(BO_ 1 A: 8 E
+ SG_ Sel M : 56|8@1+ (1,0) [0|0] "" E
+ SG_ Z m1 : 0|8@1+ (1,0) [0|0] "" E
+ SG_ X : 0|4@1+ (1,0) [0|0] "" E
+ SG_ Y : 4|4@1+ (1,0) [0|0] "" E
+ SG_ W m2 : 0|8@1+ (1,0) [0|0] "" E
+ SG_ V m2 : 0|2@1+ (1,0) [0|0] "" E
+ SG_ U m3 : 16|8@1+ (1,0) [0|0] "" E
+ SG_ T m4 : 16|8@1+ (1,0) [0|0] "" E
+)",
+                              "o.dbc");
+  ASSERT_TRUE(r.ok()) << r.diagnostics.to_string();
+  EXPECT_EQ(r.diagnostics.to_string(),
+            "o.dbc:4:2: warning: signal 'X' overlaps signal 'Z' in message 'A'\n"
+            "o.dbc:5:2: warning: signal 'Y' overlaps signal 'Z' in message 'A'\n"
+            "o.dbc:6:2: warning: signal 'W' overlaps signal 'X' in message 'A'\n"
+            "o.dbc:7:2: warning: signal 'V' overlaps signal 'W' in message 'A'\n");
+}
+
+TEST(DbcOverlaps, RangesOfOneMultiplexorOverlapOnlyWhereTheyMeet) {
+  const ParseResult r = parse(R"(BO_ 1 A: 8 E
+ SG_ Sel M : 56|8@1+ (1,0) [0|0] "" E
+ SG_ P m0 : 0|8@1+ (1,0) [0|0] "" E
+ SG_ Q m0 : 8|8@1+ (1,0) [0|0] "" E
+ SG_ R m0 : 0|8@1+ (1,0) [0|0] "" E
+SG_MUL_VAL_ 1 P Sel 1-3;
+SG_MUL_VAL_ 1 Q Sel 4-6;
+SG_MUL_VAL_ 1 R Sel 6-9, 2-2;
+)",
+                              "r.dbc");
+  ASSERT_TRUE(r.ok()) << r.diagnostics.to_string();
+  EXPECT_EQ(r.diagnostics.to_string(),
+            "r.dbc:5:2: warning: signal 'R' overlaps signal 'P' in message 'A'\n");
+}
+
+}  // namespace
+}  // namespace cabind::dbc
