@@ -1,6 +1,7 @@
 #include "cabind/dbc/parser.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
@@ -65,6 +66,19 @@ struct AttributeDefinition {
 };
 
 using AttributeValue = std::variant<double, std::string>;
+
+// A signal by message index and name, for the parser's one signal index of the whole file.
+struct SignalKey {
+  std::size_t message = 0;
+  std::string_view name;
+  bool operator==(const SignalKey&) const = default;
+};
+
+struct SignalKeyHash {
+  std::size_t operator()(const SignalKey& key) const noexcept {
+    return std::hash<std::string_view>{}(key.name) ^ (key.message * 0x9E37'79B9'7F4A'7C15ULL);
+  }
+};
 
 // A signal written with a bare "m" (no value); what it means depends on its message.
 struct BareMultiplexIndicator {
@@ -410,6 +424,7 @@ class Parser {
     m.column = keyword.column;
     const Token id_token = current_;
     std::uint32_t raw_id = expect_message_id();
+    const std::string_view name = current_.text;  // a view of the text: a stable map key
     m.name = expect_identifier("a message name");
     expect_punct(':');
     m.size = static_cast<std::uint8_t>(expect_unsigned("a message size in bytes", 64));
@@ -442,16 +457,15 @@ class Parser {
                                             std::to_string(database_.messages[it->second].line) +
                                             ")");
     }
-    if (const auto it = by_name_.find(m.name); it != by_name_.end()) {
+    if (const auto it = by_name_.find(name); it != by_name_.end()) {
       diagnostics_.error(here(keyword),
                          "duplicate message name '" + m.name + "' (first defined at line " +
                              std::to_string(database_.messages[it->second].line) + ")");
     }
     current_message_ = database_.messages.size();
     by_raw_id_.emplace(raw_id, current_message_);
-    by_name_.emplace(m.name, current_message_);
+    by_name_.emplace(name, current_message_);
     database_.messages.push_back(std::move(m));
-    signals_by_name_.emplace_back();
   }
 
   // SG_ InCarTemp m3 : 7|8@0- (0.5,-40) [-40|87.5] "degC" HVAC,Cluster
@@ -459,6 +473,7 @@ class Parser {
     Signal s;
     s.line = keyword.line;
     s.column = keyword.column;
+    const std::string_view name = current_.text;  // a view of the text: a stable map key
     s.name = expect_identifier("a signal name");
     bool bare_multiplex_indicator = false;
     if (current_.kind == TokenKind::identifier) {
@@ -508,11 +523,11 @@ class Parser {
       diagnostics_.error(here(keyword), "signal '" + s.name + "' outside any BO_ message");
       return;
     }
-    add_signal(std::move(s), here(keyword), here(length), bare_multiplex_indicator);
+    add_signal(std::move(s), name, here(keyword), here(length), bare_multiplex_indicator);
   }
 
-  void add_signal(Signal s, const diag::Location& where, const diag::Location& length,
-                  bool bare_multiplex_indicator) {
+  void add_signal(Signal s, std::string_view name, const diag::Location& where,
+                  const diag::Location& length, bool bare_multiplex_indicator) {
     Message& m = database_.messages[current_message_];
     if (s.length > 64) {
       // J1939 files describe multi-frame strings as one long field; no frame decodes it.
@@ -520,8 +535,7 @@ class Parser {
                        " bits long; cabind decodes signals of 1 to 64 bits: signal ignored");
       return;
     }
-    auto& names = signals_by_name_[current_message_];
-    if (const auto it = names.find(s.name); it != names.end()) {
+    if (const auto it = signal_index_.find({current_message_, name}); it != signal_index_.end()) {
       warn(where, "duplicate signal name '" + s.name + "' in message '" + m.name +
                       "' (first defined at line " + std::to_string(m.signals[it->second].line) +
                       "): this one is ignored");
@@ -540,7 +554,7 @@ class Parser {
                       m.name + "': kept, but it never decodes from a frame of that size");
       s.outside_message = true;
     }
-    names.emplace(s.name, m.signals.size());
+    signal_index_.emplace(SignalKey{current_message_, name}, m.signals.size());
     if (bare_multiplex_indicator) {
       bare_indicators_.push_back({current_message_, m.signals.size(), where});
     }
@@ -590,10 +604,10 @@ class Parser {
     return nullptr;
   }
 
-  Signal* find_signal_in(Message& m, const std::string& name) {
-    const auto& names = signals_by_name_[static_cast<std::size_t>(&m - database_.messages.data())];
-    const auto it = names.find(name);
-    return it == names.end() ? nullptr : &m.signals[it->second];
+  Signal* find_signal_in(Message& m, std::string_view name) {
+    const auto message = static_cast<std::size_t>(&m - database_.messages.data());
+    const auto it = signal_index_.find({message, name});
+    return it == signal_index_.end() ? nullptr : &m.signals[it->second];
   }
 
   Signal* signal_of(Message* m, const std::string& name, const Token& at) {
@@ -997,8 +1011,9 @@ class Parser {
   bool skipping_signals_ = false;
   // Hashed so that a file of n messages and signals parses in time linear in n.
   std::unordered_map<std::uint32_t, std::size_t> by_raw_id_;  // DBC id (bit 31 = extended)
-  std::unordered_map<std::string, std::size_t> by_name_;      // message name -> index
-  std::vector<std::unordered_map<std::string, std::size_t>> signals_by_name_;  // per message
+  // Keys are views of the parsed text, which outlives the parser: no name is copied.
+  std::unordered_map<std::string_view, std::size_t> by_name_;               // message name -> index
+  std::unordered_map<SignalKey, std::size_t, SignalKeyHash> signal_index_;  // -> signal index
   std::vector<BareMultiplexIndicator> bare_indicators_;
   std::map<std::string, AttributeDefinition, std::less<>> attribute_definitions_;
   std::map<std::string, AttributeValue, std::less<>> attribute_defaults_;
@@ -1021,14 +1036,20 @@ ParseResult parse_file(const std::filesystem::path& path, ParseOptions options) 
                              "cannot open DBC file: " + std::generic_category().message(reason));
     return result;
   }
-  std::ostringstream content;
-  content << stream.rdbuf();
+  // One buffer of the file's size: a stream copy would hold the text twice at the peak.
+  std::string content;
+  std::error_code size_error;
+  const auto size = std::filesystem::file_size(path, size_error);
+  if (!size_error) content.reserve(static_cast<std::size_t>(size));
+  std::array<char, 64 * 1024> chunk{};
+  while (stream.read(chunk.data(), chunk.size()) || stream.gcount() > 0)
+    content.append(chunk.data(), static_cast<std::size_t>(stream.gcount()));
   if (stream.bad()) {
     ParseResult result;
     result.diagnostics.error({path.string(), 0, 0}, "read error");
     return result;
   }
-  return parse(content.str(), path.string(), options);
+  return parse(content, path.string(), options);
 }
 
 }  // namespace cabind::dbc
