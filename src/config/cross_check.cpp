@@ -40,6 +40,12 @@ const dbc::Signal* resolve(const Config& config, const SignalRef& ref,
                                      "'" + suggestion(ref.signal, known));
     return nullptr;
   }
+  if (!signal->overlaps.empty()) {
+    diagnostics.error(ref.where, "signal '" + ref.message + "." + ref.signal +
+                                     "' overlaps signal '" + signal->overlaps + "' in " +
+                                     bus->dbc_path + " (line " + std::to_string(signal->line) +
+                                     "): a signal the configuration uses must own its bits");
+  }
   if (signal->outside_message) {
     diagnostics.error(ref.where, "signal '" + ref.message + "." + ref.signal +
                                      "' lies outside its " + std::to_string(message->size) +
@@ -85,6 +91,12 @@ const dbc::Signal* integrity_signal(const dbc::Message& message, const std::stri
                                  "' is multiplexed: an integrity signal must be in "
                                  "every frame of " +
                                  message.name);
+    return nullptr;
+  }
+  if (!signal->overlaps.empty()) {
+    diagnostics.error(where, "signal '" + message.name + "." + name + "' overlaps signal '" +
+                                 signal->overlaps + "' (DBC line " + std::to_string(signal->line) +
+                                 "): a counter or checksum must own its bits");
     return nullptr;
   }
   return signal;

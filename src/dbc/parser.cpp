@@ -987,9 +987,12 @@ class Parser {
   // Overlaps are warnings: real files overlay signals on purpose (a raw value and its
   // flags); whether one matters depends on what the configuration binds.
   void check_semantics() {
-    for (const Message& m : database_.messages) {
+    for (Message& m : database_.messages) {
       for (const detail::Overlap& o : detail::find_overlaps(m)) {
-        const Signal& s = m.signals[o.signal];
+        Signal& s = m.signals[o.signal];
+        Signal& earlier = m.signals[o.overlapped];
+        s.overlaps = earlier.name;
+        if (earlier.overlaps.empty()) earlier.overlaps = s.name;
         warn({file_, s.line, s.column}, "signal '" + s.name + "' overlaps signal '" +
                                             m.signals[o.overlapped].name + "' in message '" +
                                             m.name + "'");

@@ -60,6 +60,10 @@ struct Signal {
   // Some bit lies past the end of its message (tolerated with a warning): the signal never
   // decodes from a frame of the message's size, so a configuration must not bind it.
   bool outside_message = false;
+  // A signal of the same message that shares bits with this one and can be on the wire
+  // with it (the overlap warning); empty when none. A configuration must not bind,
+  // command or check such a signal: its value is not its own.
+  std::string overlaps;
 
   [[nodiscard]] bool is_signed() const noexcept { return value_type == ValueType::signed_integer; }
   [[nodiscard]] bool is_float() const noexcept {
