@@ -17,11 +17,17 @@ std::string count(std::size_t n, std::string_view singular, std::string_view plu
   return std::to_string(n) + " " + std::string(n == 1 ? singular : plural);
 }
 
+// ", 2 warnings" when there are any (warnings are printed with their positions).
+std::string warning_count(const diag::Diagnostics& diagnostics) {
+  const std::size_t warnings = diagnostics.all().size() - diagnostics.error_count();
+  return warnings == 0 ? std::string() : ", " + count(warnings, "warning", "warnings");
+}
+
 void print_refusal(const std::string& path, const diag::Diagnostics& diagnostics,
                    std::ostream& err) {
   err << diagnostics.to_string();
   err << path << ": " << count(diagnostics.error_count(), "error", "errors")
-      << ", configuration refused\n";
+      << ", configuration refused" << warning_count(diagnostics) << "\n";
 }
 
 std::optional<std::string> config_path(std::span<const std::string> args, std::ostream& err) {
@@ -70,7 +76,7 @@ int run_check(std::span<const std::string> args, std::ostream& out, std::ostream
       << count(config.interlocks.size(), "interlock", "interlocks") << ", "
       << count(config.identity.sources.size(), "identity source", "identity sources") << ", "
       << count(config.profiles.size(), "profile", "profiles") << ", "
-      << count(config.rules.size(), "rule", "rules") << "\n";
+      << count(config.rules.size(), "rule", "rules") << warning_count(result.diagnostics) << "\n";
   return kValid;
 }
 

@@ -40,6 +40,19 @@ const dbc::Signal* resolve(const Config& config, const SignalRef& ref,
                                      "'" + suggestion(ref.signal, known));
     return nullptr;
   }
+  if (!signal->overlaps.empty()) {
+    diagnostics.error(ref.where, "signal '" + ref.message + "." + ref.signal +
+                                     "' overlaps signal '" + signal->overlaps + "' in " +
+                                     bus->dbc_path + " (line " + std::to_string(signal->line) +
+                                     "): a signal the configuration uses must own its bits");
+  }
+  if (signal->outside_message) {
+    diagnostics.error(ref.where, "signal '" + ref.message + "." + ref.signal +
+                                     "' lies outside its " + std::to_string(message->size) +
+                                     "-byte message in " + bus->dbc_path + " (line " +
+                                     std::to_string(signal->line) +
+                                     "): it never decodes, so it cannot be bound");
+  }
   if (message->fd && !bus->fd) {
     diagnostics.error(ref.where, "message '" + ref.message + "' is a CAN FD frame but bus '" +
                                      bus->name + "' is not configured with fd: true");
@@ -78,6 +91,12 @@ const dbc::Signal* integrity_signal(const dbc::Message& message, const std::stri
                                  "' is multiplexed: an integrity signal must be in "
                                  "every frame of " +
                                  message.name);
+    return nullptr;
+  }
+  if (!signal->overlaps.empty()) {
+    diagnostics.error(where, "signal '" + message.name + "." + name + "' overlaps signal '" +
+                                 signal->overlaps + "' (DBC line " + std::to_string(signal->line) +
+                                 "): a counter or checksum must own its bits");
     return nullptr;
   }
   return signal;

@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <fstream>
 #include <iterator>
+#include <sstream>
 #include <system_error>
 #include <utility>
 #include <vector>
@@ -46,6 +48,38 @@ std::vector<fs::path> profile_files(const fs::path& directory, const diag::Locat
                                  " has no *.yaml profile (a guest profile is required)");
   }
   return files;
+}
+
+// A bus's DBC file (bus.dbc_path). Its findings are reported at their DBC positions; one
+// that cannot be read, or does not load, is also an error at the vehicle file's `dbc:` key.
+std::optional<dbc::Database> load_dbc(const Bus& bus, bool strict, diag::Diagnostics& diagnostics) {
+  errno = 0;
+  std::ifstream in(bus.dbc_path, std::ios::binary);
+  if (!in) {
+    const int reason = errno != 0 ? errno : ENOENT;
+    diagnostics.error(bus.dbc_where, "cannot open DBC file " + bus.dbc_path + ": " +
+                                         std::generic_category().message(reason));
+    return std::nullopt;
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) {
+    diagnostics.error(bus.dbc_where, "cannot read DBC file " + bus.dbc_path);
+    return std::nullopt;
+  }
+  dbc::ParseResult parsed =
+      dbc::parse(text.str(), bus.dbc_path, dbc::ParseOptions{.strict = strict});
+  diagnostics.append(parsed.diagnostics);
+  if (!parsed.ok()) {
+    const std::size_t errors = parsed.diagnostics.error_count();
+    diagnostics.error(bus.dbc_where,
+                      "DBC file " + bus.dbc_path + " does not load: " + std::to_string(errors) +
+                          " error(s), reported at their "
+                          "positions in it" +
+                          (strict ? " (strict_dbc: true makes warnings errors)" : ""));
+    return std::nullopt;
+  }
+  return std::move(*parsed.database);
 }
 
 }  // namespace
@@ -120,11 +154,10 @@ LoadResult load(const fs::path& vehicle_file) {
   bool dbc_ok = true;
   for (auto& bus : config.buses) {
     const fs::path dbc_path = base / bus.dbc_path;
-    auto parsed = dbc::parse_file(dbc_path);
-    diagnostics.append(parsed.diagnostics);
-    dbc_ok = dbc_ok && parsed.ok();
     bus.dbc_path = display(dbc_path);
-    if (parsed.ok()) bus.database = std::move(*parsed.database);
+    auto database = load_dbc(bus, config.strict_dbc, diagnostics);
+    dbc_ok = dbc_ok && database.has_value();
+    if (database) bus.database = std::move(*database);
   }
   if (dbc_ok) check_dbc_references(config, diagnostics);
 

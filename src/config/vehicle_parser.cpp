@@ -22,6 +22,15 @@ bool is_dbc_identifier(std::string_view text) {
                      [](unsigned char c) { return std::isalnum(c) != 0 || c == '_'; });
 }
 
+// The key node of `value` in `mapping` (key, value, key, value, ...): errors about what a
+// key names (a DBC file that does not load) point at the key, as `dbc:` is written.
+const YamlNode& key_of(const YamlNode& mapping, const YamlNode& value) {
+  for (std::size_t i = 1; i < mapping.children.size(); i += 2) {
+    if (mapping.children[i] == &value) return *mapping.children[i - 1];
+  }
+  return value;
+}
+
 class VehicleParser {
  public:
   VehicleParser(const YamlDocument& document, diag::Diagnostics& diagnostics)
@@ -36,9 +45,12 @@ class VehicleParser {
     const auto top =
         read_.fields(read_.document().root(),
                      {"bus", "dbc", "buses", "signals", "outputs", "seats", "interlocks",
-                      "identity", "stale_factor", "integrity", "profiles", "rules"},
+                      "identity", "stale_factor", "integrity", "profiles", "rules", "strict_dbc"},
                      "the vehicle file");
     if (!top) return std::nullopt;
+    if (const auto* node = top->get("strict_dbc")) {
+      if (const auto value = read_.boolean(*node)) config.strict_dbc = *value;
+    }
     if (!buses(*top, config)) return std::nullopt;
     if (const auto* node = read_.required(*top, "signals", "the vehicle file")) {
       signals(*node, config);
@@ -85,6 +97,7 @@ class VehicleParser {
       bus.where = read_.at(top.node());
       if (const auto* node = read_.required(top, "bus", "the vehicle file")) parse_bus(*node, bus);
       if (const auto* node = read_.required(top, "dbc", "the vehicle file")) {
+        bus.dbc_where = read_.at(key_of(top.node(), *node));
         if (auto path = read_.string(*node)) bus.dbc_path = std::move(*path);
       }
       config.buses.push_back(std::move(bus));
@@ -126,6 +139,7 @@ class VehicleParser {
     }
     if (listed) {
       if (const auto* dbc = read_.required(*map, "dbc", "a bus")) {
+        bus.dbc_where = read_.at(key_of(node, *dbc));
         if (auto path = read_.string(*dbc)) bus.dbc_path = std::move(*path);
       }
     }

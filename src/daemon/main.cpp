@@ -25,7 +25,7 @@ constexpr const char* usage =
     "       cabind --config FILE --replay LOG [--out OUT] [--tz ZONE] [--time log|local]\n"
     "                                                  run the engine on a candump log\n"
     "       cabind decode --dbc FILE [LOG]                  candump log -> JSON lines\n"
-    "       cabind dbc-check FILE                           parse a DBC, print a summary\n"
+    "       cabind dbc-check [--strict] FILE                parse a DBC, print a summary\n"
     "       cabind send --interface IFACE [--fd] FRAME...   put frames on a CAN interface\n"
     "       cabind --version                                version and git revision\n"
     "       cabind --help                                   this text\n"

@@ -22,9 +22,12 @@ char Lexer::peek(std::size_t ahead) const noexcept {
   return pos_ + ahead < text_.size() ? text_[pos_ + ahead] : '\0';
 }
 
+// LF, CRLF and a lone CR (old Mac tools) each end one line, so every convention numbers
+// lines alike and "a token on a later line" means the same for all of them.
 void Lexer::advance() noexcept {
   if (pos_ >= text_.size()) return;
-  if (text_[pos_] == '\n') {
+  const bool line_end = text_[pos_] == '\n' || (text_[pos_] == '\r' && peek(1) != '\n');
+  if (line_end) {
     ++line_;
     column_ = 1;
   } else {
@@ -38,7 +41,7 @@ void Lexer::skip_space_and_comments() noexcept {
     if (is_space(peek())) {
       advance();
     } else if (peek() == '/' && peek(1) == '/') {  // some tools write line comments
-      while (pos_ < text_.size() && peek() != '\n')
+      while (pos_ < text_.size() && peek() != '\n' && peek() != '\r')
         advance();
     } else {
       return;
@@ -86,7 +89,11 @@ Token Lexer::next() {
       if (peek() == '\\' && (peek(1) == '"' || peek(1) == '\\')) {
         advance();
       }
-      token.value.push_back(peek());
+      if (peek() == '\r') {  // a string's line ends read as '\n' whatever the convention
+        if (peek(1) != '\n') token.value.push_back('\n');
+      } else {
+        token.value.push_back(peek());
+      }
       advance();
     }
     token.kind = TokenKind::string;

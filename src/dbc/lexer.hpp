@@ -30,6 +30,10 @@ class Lexer {
   // The next token; TokenKind::end at the end of the text, forever.
   [[nodiscard]] Token next();
 
+  // Where the text not yet read starts: right after the last token returned by next().
+  [[nodiscard]] std::uint32_t line() const noexcept { return line_; }
+  [[nodiscard]] std::uint32_t column() const noexcept { return column_; }
+
  private:
   void skip_space_and_comments() noexcept;
   void advance() noexcept;

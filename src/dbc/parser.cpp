@@ -1,6 +1,8 @@
 #include "cabind/dbc/parser.hpp"
 
 #include <algorithm>
+#include <array>
+#include <cerrno>
 #include <charconv>
 #include <cmath>
 #include <fstream>
@@ -14,6 +16,7 @@
 
 #include "layout.hpp"
 #include "lexer.hpp"
+#include "overlap.hpp"
 
 namespace cabind::dbc {
 namespace {
@@ -38,6 +41,22 @@ bool is_skipped_section(std::string_view keyword) noexcept {
   return std::find(std::begin(skipped), std::end(skipped), keyword) != std::end(skipped);
 }
 
+// Every keyword that can start a statement: a node list or an NS_ body ends at one.
+bool is_section_keyword(std::string_view keyword) noexcept {
+  static constexpr std::string_view read[] = {
+      "VERSION",      "NS_",       "BS_",         "BU_",        "BO_",  "SG_",
+      "CM_",          "BA_DEF_",   "BA_DEF_DEF_", "BA_",        "VAL_", "VAL_TABLE_",
+      "SIG_VALTYPE_", "BO_TX_BU_", "SIG_GROUP_",  "SG_MUL_VAL_"};
+  return is_skipped_section(keyword) ||
+         std::find(std::begin(read), std::end(read), keyword) != std::end(read);
+}
+
+std::string hex(std::uint32_t value) {
+  std::ostringstream text;
+  text << "0x" << std::uppercase << std::hex << value;
+  return text.str();
+}
+
 // Thrown after the error has been recorded: abandons the statement, the parser resumes
 // at the next line. Never escapes parse().
 struct StatementError {};
@@ -47,6 +66,26 @@ struct AttributeDefinition {
 };
 
 using AttributeValue = std::variant<double, std::string>;
+
+// A signal by message index and name, for the parser's one signal index of the whole file.
+struct SignalKey {
+  std::size_t message = 0;
+  std::string_view name;
+  bool operator==(const SignalKey&) const = default;
+};
+
+struct SignalKeyHash {
+  std::size_t operator()(const SignalKey& key) const noexcept {
+    return std::hash<std::string_view>{}(key.name) ^ (key.message * 0x9E37'79B9'7F4A'7C15ULL);
+  }
+};
+
+// A signal written with a bare "m" (no value); what it means depends on its message.
+struct BareMultiplexIndicator {
+  std::size_t message = 0;
+  std::size_t signal = 0;
+  diag::Location where;
+};
 
 struct PendingAttribute {
   std::string name;
@@ -58,7 +97,8 @@ struct PendingAttribute {
 
 class Parser {
  public:
-  Parser(std::string_view text, std::string file) : lexer_(text), file_(std::move(file)) {
+  Parser(std::string_view text, std::string file, ParseOptions options)
+      : lexer_(text), file_(std::move(file)), options_(options) {
     database_.file = file_;
     current_ = lexer_.next();
   }
@@ -75,6 +115,10 @@ class Parser {
         recover();
       }
     }
+    if (messages_seen_ == 0) {
+      diagnostics_.error({file_, 1, 1}, "no message (BO_) in the file: is it a DBC file?");
+    }
+    resolve_bare_multiplex_indicators();
     resolve_multiplexing();
     apply_attributes();
     check_semantics();
@@ -89,14 +133,45 @@ class Parser {
 
   Token take() {
     Token token = std::move(current_);
-    previous_line_ = token.line;
-    // Only single-line tokens give a reliable end column.
-    previous_end_column_ = token.value.find('\n') == std::string::npos
-                               ? token.column + static_cast<std::uint32_t>(token.text.size()) +
-                                     (token.kind == TokenKind::string ? 2U : 0U)
-                               : 0;
+    // The lexer stops right after the token it returned last, which is this one.
+    previous_line_ = lexer_.line();
+    previous_end_column_ = lexer_.column();
     current_ = lexer_.next();
     return token;
+  }
+
+  // The token after current_, without consuming anything.
+  [[nodiscard]] Token peek_next() const {
+    Lexer ahead = lexer_;
+    return ahead.next();
+  }
+
+  // A deviation that the tolerant default reads as the message says; an error when strict.
+  void warn(diag::Location where, std::string message) {
+    if (options_.strict) {
+      diagnostics_.error(std::move(where), std::move(message));
+    } else {
+      diagnostics_.warning(std::move(where), std::move(message));
+    }
+  }
+
+  [[nodiscard]] diag::Location end_of_previous() const {
+    return {file_, previous_line_, previous_end_column_};
+  }
+
+  // The ';' ending a statement. Real files leave it out at the end of a line; then it is
+  // assumed there, with a warning, as cantools and canmatrix read them.
+  void expect_terminator(std::string_view statement) {
+    if (at_punct(';')) {
+      take();
+      return;
+    }
+    if (current_.kind == TokenKind::end || current_.line > previous_line_) {
+      warn(end_of_previous(), "missing ';' at the end of " + std::string(statement) +
+                                  ": assumed at the end of the line");
+      return;
+    }
+    fail(current_, "';'");
   }
 
   [[nodiscard]] diag::Location here(const Token& token) const {
@@ -125,9 +200,8 @@ class Parser {
 
   // A statement cut short is reported where it ends, not at the next line's first token.
   [[noreturn]] void fail(const Token& token, const std::string& expected) {
-    if (&token == &current_ && token.line > previous_line_ && previous_end_column_ > 0) {
-      diagnostics_.error({file_, previous_line_, previous_end_column_},
-                         "expected " + expected + ", found end of line");
+    if (&token == &current_ && token.line > previous_line_) {
+      diagnostics_.error(end_of_previous(), "expected " + expected + ", found end of line");
       throw StatementError{};
     }
     diagnostics_.error(here(token), "expected " + expected + ", found " + describe(token));
@@ -143,6 +217,12 @@ class Parser {
 
   bool at_punct(char c) const noexcept {
     return current_.kind == TokenKind::punct && current_.text.size() == 1 && current_.text[0] == c;
+  }
+
+  // A section keyword as the first token of a line: where a statement without its ';' ends.
+  bool at_statement_start() const noexcept {
+    return current_.kind == TokenKind::identifier && current_.line > previous_line_ &&
+           is_section_keyword(current_.text);
   }
 
   void expect_punct(char c) {
@@ -192,6 +272,29 @@ class Parser {
     return value;
   }
 
+  // A signal's [min|max]. Generated J1939 files write limits beyond a double's range
+  // ("4.446E+481" for a 1600-bit field); they are read as the largest finite double.
+  double expect_limit(const std::string& what) {
+    if (current_.kind != TokenKind::number) fail(current_, what);
+    std::string_view text = current_.text;
+    if (!text.empty() && text.front() == '+') text.remove_prefix(1);
+    double value = 0.0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec == std::errc::result_out_of_range && end == text.data() + text.size()) {
+      const bool negative = text.front() == '-';
+      const bool tiny = text.find_first_of("eE") != std::string_view::npos &&
+                        text.find("-", text.find_first_of("eE")) != std::string_view::npos;
+      value = tiny ? 0.0 : (negative ? -1.0 : 1.0) * std::numeric_limits<double>::max();
+      warn(here(current_),
+           what + " " + std::string(current_.text) + " is beyond the range of a double: read as " +
+               (tiny ? std::string("0")
+                     : std::string(negative ? "-" : "") + "1.7976931348623157e308"));
+      take();
+      return value;
+    }
+    return expect_number(what);
+  }
+
   std::uint64_t expect_unsigned(const std::string& what, std::uint64_t max) {
     if (current_.kind != TokenKind::number) fail(current_, what);
     const std::string_view text = current_.text;
@@ -235,15 +338,14 @@ class Parser {
       database_.version = expect_string("the version string");
     } else if (k == "NS_") {
       expect_punct(':');
-      skip_list();
+      skip_new_symbols();
     } else if (k == "BS_") {
       expect_punct(':');
-      skip_list();
+      while (current_.kind != TokenKind::end && current_.line == keyword.line)
+        take();  // the optional baud rate and BTR values
     } else if (k == "BU_") {
       expect_punct(':');
-      while (at_name() && current_.line == keyword.line) {
-        database_.nodes.emplace_back(take().text);
-      }
+      nodes(keyword);
     } else if (k == "BO_") {
       message(keyword);
     } else if (k == "SG_") {
@@ -269,48 +371,83 @@ class Parser {
     } else if (k == "SG_MUL_VAL_") {
       multiplexer_values();
     } else if (is_skipped_section(k)) {
-      skip_to_semicolon();
+      skip_to_semicolon(k);
     } else {
       diagnostics_.error(here(keyword), "unknown section '" + std::string(k) + "'");
       throw StatementError{};
     }
   }
 
-  // NS_ and BS_ bodies: everything up to the next statement keyword at column 1.
-  void skip_list() {
-    while (current_.kind != TokenKind::end &&
-           !(current_.column == 1 && current_.kind == TokenKind::identifier)) {
+  // The NS_ body lists symbol names (CM_, BA_DEF_, ...), one or more a line, however
+  // indented. It ends at the first token that starts a statement: one that is not a name,
+  // or a name followed on its line by something else (`BS_:`, `BU_: A`, `BO_ 1 ...`).
+  void skip_new_symbols() {
+    while (current_.kind == TokenKind::identifier) {
+      const Token after = peek_next();
+      if (after.kind != TokenKind::end && after.kind != TokenKind::identifier &&
+          after.line == current_.line) {
+        return;
+      }
       take();
     }
   }
 
-  void skip_to_semicolon() {
-    while (current_.kind != TokenKind::end && !at_punct(';'))
+  // BU_: A B C. Real files continue the list on the following lines; it then runs up to
+  // the next section keyword.
+  void nodes(const Token& keyword) {
+    bool continued = false;
+    while (at_name() && !is_section_keyword(current_.text)) {
+      if (current_.line != keyword.line && !continued) {
+        continued = true;
+        warn(here(current_), "the BU_ node list continues on line " +
+                                 std::to_string(current_.line) +
+                                 ": read as part of the list up to the next section");
+      }
+      database_.nodes.emplace_back(take().text);
+    }
+  }
+
+  // A skipped section runs to its ';'. A section keyword starting a later line ends it
+  // too (the ';' was left out), so that a missing ';' cannot swallow the messages after it.
+  void skip_to_semicolon(std::string_view statement) {
+    while (current_.kind != TokenKind::end && !at_punct(';')) {
+      if (at_statement_start()) break;
       take();
-    expect_punct(';');
+    }
+    expect_terminator(statement);
   }
 
   // BO_ 1050 Climate_Control_Data: 8 ECU
   void message(const Token& keyword) {
     Message m;
     m.line = keyword.line;
-    const std::uint32_t raw_id = expect_message_id();
+    m.column = keyword.column;
+    const Token id_token = current_;
+    std::uint32_t raw_id = expect_message_id();
+    const std::string_view name = current_.text;  // a view of the text: a stable map key
     m.name = expect_identifier("a message name");
     expect_punct(':');
     m.size = static_cast<std::uint8_t>(expect_unsigned("a message size in bytes", 64));
     m.transmitter = expect_identifier("the transmitting node");
-    current_message_ = nullptr;
+    ++messages_seen_;
+    current_message_ = no_message;
     if (m.name == independent_signals_message) {
       skipping_signals_ = true;
       return;
     }
     skipping_signals_ = false;
+    if ((raw_id & extended_id_flag) == 0 && raw_id > max_standard_id && raw_id <= max_extended_id) {
+      warn(here(id_token), "id " + std::to_string(raw_id) + " (" + hex(raw_id) +
+                               ") is above 0x7FF without the extended flag (bit 31): read as "
+                               "a 29-bit extended id");
+      raw_id |= extended_id_flag;
+    }
     m.extended = (raw_id & extended_id_flag) != 0;
     m.id = raw_id & ~extended_id_flag;
     if (m.id > (m.extended ? max_extended_id : max_standard_id)) {
-      diagnostics_.error(here(keyword), "message id " + std::to_string(m.id) +
-                                            " out of range for " +
-                                            (m.extended ? "an extended" : "a standard") + " id");
+      diagnostics_.error(here(id_token), "message id " + std::to_string(m.id) +
+                                             " out of range for " +
+                                             (m.extended ? "an extended" : "a standard") + " id");
       skipping_signals_ = true;
       return;
     }
@@ -320,27 +457,33 @@ class Parser {
                                             std::to_string(database_.messages[it->second].line) +
                                             ")");
     }
-    if (const Message* first = database_.find_message(m.name)) {
-      diagnostics_.error(here(keyword), "duplicate message name '" + m.name +
-                                            "' (first defined at line " +
-                                            std::to_string(first->line) + ")");
+    if (const auto it = by_name_.find(name); it != by_name_.end()) {
+      diagnostics_.error(here(keyword),
+                         "duplicate message name '" + m.name + "' (first defined at line " +
+                             std::to_string(database_.messages[it->second].line) + ")");
     }
-    by_raw_id_.emplace(raw_id, database_.messages.size());
+    current_message_ = database_.messages.size();
+    by_raw_id_.emplace(raw_id, current_message_);
+    by_name_.emplace(name, current_message_);
     database_.messages.push_back(std::move(m));
-    current_message_ = &database_.messages.back();
   }
 
   // SG_ InCarTemp m3 : 7|8@0- (0.5,-40) [-40|87.5] "degC" HVAC,Cluster
   void signal(const Token& keyword) {
     Signal s;
     s.line = keyword.line;
+    s.column = keyword.column;
+    const std::string_view name = current_.text;  // a view of the text: a stable map key
     s.name = expect_identifier("a signal name");
-    if (current_.kind == TokenKind::identifier) multiplex_indicator(take(), s);
+    bool bare_multiplex_indicator = false;
+    if (current_.kind == TokenKind::identifier) {
+      bare_multiplex_indicator = multiplex_indicator(take(), s);
+    }
     expect_punct(':');
-    s.start_bit = static_cast<std::uint16_t>(expect_unsigned("the start bit", 511));
+    s.start_bit = static_cast<std::uint16_t>(expect_unsigned("the start bit", 65535));
     expect_punct('|');
     const Token length = current_;
-    s.length = static_cast<std::uint16_t>(expect_unsigned("the length in bits", 64));
+    s.length = static_cast<std::uint16_t>(expect_unsigned("the length in bits", 65535));
     if (s.length == 0) {
       diagnostics_.error(here(length), "signal length must be 1 to 64 bits");
       throw StatementError{};
@@ -363,9 +506,9 @@ class Parser {
     s.offset = expect_number("the offset");
     expect_punct(')');
     expect_punct('[');
-    s.minimum = expect_number("the minimum");
+    s.minimum = expect_limit("the minimum");
     expect_punct('|');
-    s.maximum = expect_number("the maximum");
+    s.maximum = expect_limit("the maximum");
     expect_punct(']');
     s.unit = expect_string("the unit string");
     while (at_name() && current_.line == previous_line_) {
@@ -376,25 +519,56 @@ class Parser {
       diagnostics_.error(here(keyword), "signal '" + s.name + "' has factor 0");
     }
     if (skipping_signals_) return;
-    if (current_message_ == nullptr) {
+    if (current_message_ == no_message) {
       diagnostics_.error(here(keyword), "signal '" + s.name + "' outside any BO_ message");
       return;
     }
-    if (current_message_->find_signal(s.name) != nullptr) {
-      diagnostics_.error(here(keyword), "duplicate signal name '" + s.name + "' in message '" +
-                                            current_message_->name + "'");
-      return;
-    }
-    current_message_->signals.push_back(std::move(s));
+    add_signal(std::move(s), name, here(keyword), here(length), bare_multiplex_indicator);
   }
 
-  // "M", "m12" or "m12M".
-  void multiplex_indicator(const Token& token, Signal& s) {
+  void add_signal(Signal s, std::string_view name, const diag::Location& where,
+                  const diag::Location& length, bool bare_multiplex_indicator) {
+    Message& m = database_.messages[current_message_];
+    if (s.length > 64) {
+      // J1939 files describe multi-frame strings as one long field; no frame decodes it.
+      warn(length, "signal '" + s.name + "' is " + std::to_string(s.length) +
+                       " bits long; cabind decodes signals of 1 to 64 bits: signal ignored");
+      return;
+    }
+    if (const auto it = signal_index_.find({current_message_, name}); it != signal_index_.end()) {
+      warn(where, "duplicate signal name '" + s.name + "' in message '" + m.name +
+                      "' (first defined at line " + std::to_string(m.signals[it->second].line) +
+                      "): this one is ignored");
+      return;
+    }
+    const detail::BitLayout layout = detail::layout_of(s);
+    const std::string placement = "signal '" + s.name + "' (start bit " +
+                                  std::to_string(s.start_bit) + ", " + std::to_string(s.length) +
+                                  " bits)";
+    if (!layout.fits) {
+      warn(where, placement + " lies beyond a 64-byte frame: signal ignored");
+      return;
+    }
+    if (layout.end_position > 8U * m.size) {
+      warn(where, placement + " lies outside its " + std::to_string(m.size) + "-byte message '" +
+                      m.name + "': kept, but it never decodes from a frame of that size");
+      s.outside_message = true;
+    }
+    signal_index_.emplace(SignalKey{current_message_, name}, m.signals.size());
+    if (bare_multiplex_indicator) {
+      bare_indicators_.push_back({current_message_, m.signals.size(), where});
+    }
+    m.signals.push_back(std::move(s));
+  }
+
+  // "M", "m12" or "m12M"; true for a bare "m" (tolerated, resolved once the message is read).
+  bool multiplex_indicator(const Token& token, Signal& s) {
     const std::string_view text = token.text;
     if (text == "M") {
       s.mux_role = MuxRole::multiplexor;
-      return;
+      return false;
     }
+    if (text == "m") return true;
     std::string_view digits = text.substr(text.empty() ? 0 : 1);
     const bool also_multiplexor = !digits.empty() && digits.back() == 'M';
     if (also_multiplexor) digits.remove_suffix(1);
@@ -406,26 +580,41 @@ class Parser {
     }
     s.mux_role = also_multiplexor ? MuxRole::multiplexed_multiplexor : MuxRole::multiplexed;
     s.mux_ranges = {MuxRange{value, value}};
+    return false;
+  }
+
+  // References use the id as the BO_ line wrote it; an id read as extended (above 0x7FF
+  // without the flag) is found under both spellings.
+  [[nodiscard]] std::size_t find_message_index(std::uint32_t raw_id) const {
+    auto it = by_raw_id_.find(raw_id);
+    if (it == by_raw_id_.end() && raw_id > max_standard_id && raw_id <= max_extended_id) {
+      it = by_raw_id_.find(raw_id | extended_id_flag);
+    }
+    return it == by_raw_id_.end() ? no_message : it->second;
   }
 
   Message* message_by_raw_id(std::uint32_t raw_id, const Token& at) {
-    if (const auto it = by_raw_id_.find(raw_id); it != by_raw_id_.end()) {
-      return &database_.messages[it->second];
+    if (const std::size_t index = find_message_index(raw_id); index != no_message) {
+      return &database_.messages[index];
     }
     if (raw_id != (extended_id_flag | 0x4000'0000U)) {  // the independent-signals pseudo-message
-      diagnostics_.warning(here(at), "reference to undefined message id " +
-                                         std::to_string(raw_id & ~extended_id_flag) + " ignored");
+      warn(here(at), "reference to undefined message id " +
+                         std::to_string(raw_id & ~extended_id_flag) + " ignored");
     }
     return nullptr;
   }
 
+  Signal* find_signal_in(Message& m, std::string_view name) {
+    const auto message = static_cast<std::size_t>(&m - database_.messages.data());
+    const auto it = signal_index_.find({message, name});
+    return it == signal_index_.end() ? nullptr : &m.signals[it->second];
+  }
+
   Signal* signal_of(Message* m, const std::string& name, const Token& at) {
     if (m == nullptr) return nullptr;
-    for (Signal& s : m->signals) {
-      if (s.name == name) return &s;
-    }
-    diagnostics_.warning(here(at), "reference to undefined signal '" + name + "' in message '" +
-                                       m->name + "' ignored");
+    if (Signal* s = find_signal_in(*m, name)) return s;
+    warn(here(at),
+         "reference to undefined signal '" + name + "' in message '" + m->name + "' ignored");
     return nullptr;
   }
 
@@ -435,6 +624,16 @@ class Parser {
       database_.comment = expect_string("the comment");
     } else {
       const Token at = current_;
+      if (current_.kind == TokenKind::number) {
+        const std::uint32_t raw_id = expect_message_id();
+        warn(here(at), "comment for a bare message id " + std::string(at.text) +
+                           ": read as CM_ BO_ " + std::string(at.text));
+        Message* m = message_by_raw_id(raw_id, at);
+        std::string text = expect_string("the comment string");
+        if (m != nullptr) m->comment = std::move(text);
+        expect_terminator("CM_");
+        return;
+      }
       const std::string object = expect_identifier("BU_, BO_, SG_, EV_ or a comment string");
       if (object == "BO_") {
         Message* m = message_by_raw_id(expect_message_id(), at);
@@ -453,7 +652,7 @@ class Parser {
         throw StatementError{};
       }
     }
-    expect_punct(';');
+    expect_terminator("CM_");
   }
 
   // BA_DEF_ [BU_|BO_|SG_|EV_] "name" INT|HEX|FLOAT|STRING|ENUM ... ;
@@ -467,9 +666,9 @@ class Parser {
         definition.enum_values.push_back(take().value);
         if (at_punct(',')) take();
       }
-      expect_punct(';');
+      expect_terminator("BA_DEF_");
     } else if (type == "INT" || type == "HEX" || type == "FLOAT" || type == "STRING") {
-      skip_to_semicolon();
+      skip_to_semicolon("BA_DEF_");
     } else {
       diagnostics_.error(here(current_), "unknown attribute type '" + type + "'");
       throw StatementError{};
@@ -486,7 +685,7 @@ class Parser {
   void attribute_default() {
     const std::string name = expect_string("the attribute name");
     attribute_defaults_[name] = attribute_value();
-    expect_punct(';');
+    expect_terminator("BA_DEF_DEF_");
   }
 
   // BA_ "GenMsgCycleTime" BO_ 1050 100;  BA_ "GenSigStartValue" SG_ 1050 InCarTemp 80;
@@ -509,11 +708,11 @@ class Parser {
       }
     }
     pending.value = attribute_value();
-    expect_punct(';');
+    expect_terminator("BA_");
     if (on_message_or_signal) attributes_.push_back(std::move(pending));
   }
 
-  std::vector<ValueDescription> value_list() {
+  std::vector<ValueDescription> value_list(std::string_view statement) {
     std::vector<ValueDescription> values;
     while (current_.kind == TokenKind::number) {
       ValueDescription v;
@@ -521,7 +720,7 @@ class Parser {
       v.name = expect_string("the value's description string");
       values.push_back(std::move(v));
     }
-    expect_punct(';');
+    expect_terminator(statement);
     return values;
   }
 
@@ -530,12 +729,12 @@ class Parser {
     const Token at = current_;
     if (current_.kind == TokenKind::identifier) {
       take();
-      value_list();
+      value_list("VAL_");
       return;
     }
     Message* m = message_by_raw_id(expect_message_id(), at);
     const std::string name = expect_identifier("a signal name");
-    std::vector<ValueDescription> values = value_list();
+    std::vector<ValueDescription> values = value_list("VAL_");
     if (Signal* s = signal_of(m, name, at)) s->values = std::move(values);
   }
 
@@ -543,7 +742,7 @@ class Parser {
   void value_table() {
     ValueTable table;
     table.name = expect_identifier("a value table name");
-    table.values = value_list();
+    table.values = value_list("VAL_TABLE_");
     database_.value_tables.push_back(std::move(table));
   }
 
@@ -555,7 +754,7 @@ class Parser {
     if (at_punct(':')) take();
     const Token kind = current_;
     const std::uint64_t type = expect_unsigned("value type 0, 1 (float32) or 2 (float64)", 2);
-    expect_punct(';');
+    expect_terminator("SIG_VALTYPE_");
     Signal* s = signal_of(m, name, at);
     if (s == nullptr || type == 0) return;
     s->value_type = type == 1 ? ValueType::float32 : ValueType::float64;
@@ -573,11 +772,11 @@ class Parser {
     Message* m = message_by_raw_id(expect_message_id(), at);
     expect_punct(':');
     std::vector<std::string> nodes;
-    while (at_name()) {
+    while (at_name() && !at_statement_start()) {
       nodes.emplace_back(take().text);
       if (at_punct(',')) take();
     }
-    expect_punct(';');
+    expect_terminator("BO_TX_BU_");
     if (m != nullptr) m->extra_transmitters = std::move(nodes);
   }
 
@@ -588,9 +787,9 @@ class Parser {
     group.name = expect_identifier("a signal group name");
     expect_unsigned("the repetition count", std::numeric_limits<std::uint32_t>::max());
     expect_punct(':');
-    while (at_name())
+    while (at_name() && !at_statement_start())
       group.signals.emplace_back(take().text);
-    expect_punct(';');
+    expect_terminator("SIG_GROUP_");
     database_.signal_groups.push_back(std::move(group));
   }
 
@@ -622,7 +821,7 @@ class Parser {
       ranges.push_back(range);
       if (at_punct(',')) take();
     }
-    expect_punct(';');
+    expect_terminator("SG_MUL_VAL_");
     if (Signal* s = signal_of(m, name, at)) {
       if (s->mux_role != MuxRole::multiplexed && s->mux_role != MuxRole::multiplexed_multiplexor) {
         diagnostics_.error(here(at), "SG_MUL_VAL_ for signal '" + name +
@@ -635,6 +834,28 @@ class Parser {
   }
 
   // ---- after the last statement -------------------------------------------------------
+
+  // A bare "m" gives no value to select by. Read it as the message's multiplexor when the
+  // message has none (the signal's name usually says so: "MO2_Mp_Code"), else as a plain
+  // signal. Either way it decodes from every frame, as in tools that ignore the marker.
+  void resolve_bare_multiplex_indicators() {
+    for (const BareMultiplexIndicator& bare : bare_indicators_) {
+      Message& m = database_.messages[bare.message];
+      Signal& s = m.signals[bare.signal];
+      const bool has_multiplexor =
+          std::any_of(m.signals.begin(), m.signals.end(),
+                      [](const Signal& other) { return other.mux_role == MuxRole::multiplexor; });
+      if (has_multiplexor) {
+        warn(bare.where, "multiplex indicator 'm' without a value: '" + s.name +
+                             "' read as a plain signal (message '" + m.name +
+                             "' already has a multiplexor)");
+      } else {
+        s.mux_role = MuxRole::multiplexor;
+        warn(bare.where, "multiplex indicator 'm' without a value: '" + s.name +
+                             "' read as the multiplexor ('M') of message '" + m.name + "'");
+      }
+    }
+  }
 
   // Plain multiplexing names no multiplexor: it is the message's one "M" signal.
   void resolve_multiplexing() {
@@ -649,7 +870,7 @@ class Parser {
         if (s.mux_role != MuxRole::multiplexed && s.mux_role != MuxRole::multiplexed_multiplexor) {
           continue;
         }
-        const diag::Location where{file_, s.line, 0};
+        const diag::Location where{file_, s.line, s.column};
         if (s.multiplexor.empty()) {
           std::vector<const Signal*> plain;
           for (const Signal* candidate : multiplexors) {
@@ -666,7 +887,7 @@ class Parser {
           }
           s.multiplexor = plain.front()->name;
         }
-        const Signal* selector = m.find_signal(s.multiplexor);
+        const Signal* selector = find_signal_in(m, s.multiplexor);
         if (selector == nullptr || selector == &s ||
             (selector->mux_role != MuxRole::multiplexor &&
              selector->mux_role != MuxRole::multiplexed_multiplexor)) {
@@ -737,28 +958,24 @@ class Parser {
       }
     }
     for (const PendingAttribute& a : attributes_) {
-      const auto it = by_raw_id_.find(a.raw_message_id);
-      if (it == by_raw_id_.end()) {
+      const std::size_t index = find_message_index(a.raw_message_id);
+      if (index == no_message) {
         if (a.raw_message_id != (extended_id_flag | 0x4000'0000U)) {
-          diagnostics_.warning(a.where, "attribute '" + a.name + "' for undefined message id " +
-                                            std::to_string(a.raw_message_id & ~extended_id_flag) +
-                                            " ignored");
+          warn(a.where, "attribute '" + a.name + "' for undefined message id " +
+                            std::to_string(a.raw_message_id & ~extended_id_flag) + " ignored");
         }
         continue;
       }
-      Message& m = database_.messages[it->second];
+      Message& m = database_.messages[index];
       if (a.signal.empty()) {
         apply_message_attribute(m, a.name, a.value, a.where);
         continue;
       }
       if (a.name != "GenSigStartValue") continue;
-      Signal* s = nullptr;
-      for (Signal& candidate : m.signals) {
-        if (candidate.name == a.signal) s = &candidate;
-      }
+      Signal* s = find_signal_in(m, a.signal);
       double start = 0;
       if (s == nullptr) {
-        diagnostics_.warning(a.where, "attribute for undefined signal '" + a.signal + "' ignored");
+        warn(a.where, "attribute for undefined signal '" + a.signal + "' ignored");
       } else if (!as_number(a.value, start)) {
         diagnostics_.error(a.where, "GenSigStartValue must be a number");
       } else {
@@ -767,43 +984,18 @@ class Parser {
     }
   }
 
-  // Two signals can be on the wire together unless they are selected by different values
-  // of the same multiplexor.
-  static bool can_coexist(const Signal& a, const Signal& b) {
-    if (a.multiplexor.empty() || b.multiplexor.empty() || a.multiplexor != b.multiplexor) {
-      return true;
-    }
-    for (const MuxRange& ra : a.mux_ranges) {
-      for (const MuxRange& rb : b.mux_ranges) {
-        if (ra.low <= rb.high && rb.low <= ra.high) return true;
-      }
-    }
-    return false;
-  }
-
+  // Overlaps are warnings: real files overlay signals on purpose (a raw value and its
+  // flags); whether one matters depends on what the configuration binds.
   void check_semantics() {
-    for (const Message& m : database_.messages) {
-      std::vector<detail::BitLayout> layouts;
-      layouts.reserve(m.signals.size());
-      for (const Signal& s : m.signals) {
-        layouts.push_back(detail::layout_of(s));
-        const detail::BitLayout& layout = layouts.back();
-        if (!layout.fits || layout.end_position > 8U * m.size) {
-          diagnostics_.error({file_, s.line, 0},
-                             "signal '" + s.name + "' (start bit " + std::to_string(s.start_bit) +
-                                 ", " + std::to_string(s.length) + " bits) lies outside its " +
-                                 std::to_string(m.size) + "-byte message '" + m.name + "'");
-        }
-      }
-      for (std::size_t i = 0; i < m.signals.size(); ++i) {
-        for (std::size_t j = i + 1; j < m.signals.size(); ++j) {
-          if ((layouts[i].bits & layouts[j].bits).any() &&
-              can_coexist(m.signals[i], m.signals[j])) {
-            diagnostics_.warning({file_, m.signals[j].line, 0},
-                                 "signal '" + m.signals[j].name + "' overlaps signal '" +
-                                     m.signals[i].name + "' in message '" + m.name + "'");
-          }
-        }
+    for (Message& m : database_.messages) {
+      for (const detail::Overlap& o : detail::find_overlaps(m)) {
+        Signal& s = m.signals[o.signal];
+        Signal& earlier = m.signals[o.overlapped];
+        s.overlaps = earlier.name;
+        if (earlier.overlaps.empty()) earlier.overlaps = s.name;
+        warn({file_, s.line, s.column}, "signal '" + s.name + "' overlaps signal '" +
+                                            m.signals[o.overlapped].name + "' in message '" +
+                                            m.name + "'");
       }
     }
   }
@@ -815,9 +1007,17 @@ class Parser {
   std::uint32_t previous_end_column_ = 0;
   diag::Diagnostics diagnostics_;
   Database database_;
-  Message* current_message_ = nullptr;  // valid until the next push_back into messages
+  static constexpr std::size_t no_message = std::numeric_limits<std::size_t>::max();
+  ParseOptions options_;
+  std::size_t current_message_ = no_message;  // index of the BO_ that SG_ lines belong to
+  std::size_t messages_seen_ = 0;             // BO_ statements read, kept or not
   bool skipping_signals_ = false;
+  // Hashed so that a file of n messages and signals parses in time linear in n.
   std::unordered_map<std::uint32_t, std::size_t> by_raw_id_;  // DBC id (bit 31 = extended)
+  // Keys are views of the parsed text, which outlives the parser: no name is copied.
+  std::unordered_map<std::string_view, std::size_t> by_name_;               // message name -> index
+  std::unordered_map<SignalKey, std::size_t, SignalKeyHash> signal_index_;  // -> signal index
+  std::vector<BareMultiplexIndicator> bare_indicators_;
   std::map<std::string, AttributeDefinition, std::less<>> attribute_definitions_;
   std::map<std::string, AttributeValue, std::less<>> attribute_defaults_;
   std::vector<PendingAttribute> attributes_;
@@ -825,25 +1025,34 @@ class Parser {
 
 }  // namespace
 
-ParseResult parse(std::string_view text, std::string file) {
-  return Parser(text, std::move(file)).run();
+ParseResult parse(std::string_view text, std::string file, ParseOptions options) {
+  return Parser(text, std::move(file), options).run();
 }
 
-ParseResult parse_file(const std::filesystem::path& path) {
+ParseResult parse_file(const std::filesystem::path& path, ParseOptions options) {
+  errno = 0;
   std::ifstream stream(path, std::ios::binary);
   if (!stream) {
+    const int reason = errno != 0 ? errno : ENOENT;
     ParseResult result;
-    result.diagnostics.error({path.string(), 0, 0}, "cannot open DBC file");
+    result.diagnostics.error({path.string(), 0, 0},
+                             "cannot open DBC file: " + std::generic_category().message(reason));
     return result;
   }
-  std::ostringstream content;
-  content << stream.rdbuf();
+  // One buffer of the file's size: a stream copy would hold the text twice at the peak.
+  std::string content;
+  std::error_code size_error;
+  const auto size = std::filesystem::file_size(path, size_error);
+  if (!size_error) content.reserve(static_cast<std::size_t>(size));
+  std::array<char, 64 * 1024> chunk{};
+  while (stream.read(chunk.data(), chunk.size()) || stream.gcount() > 0)
+    content.append(chunk.data(), static_cast<std::size_t>(stream.gcount()));
   if (stream.bad()) {
     ParseResult result;
     result.diagnostics.error({path.string(), 0, 0}, "read error");
     return result;
   }
-  return parse(content.str(), path.string());
+  return parse(content, path.string(), options);
 }
 
 }  // namespace cabind::dbc

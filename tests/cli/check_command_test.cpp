@@ -80,3 +80,22 @@ TEST(CheckCommand, ExpressionErrorsAreRefusedLikeTheDaemonWould) {
 
 }  // namespace
 }  // namespace cabind::cli
+
+namespace cabind::cli {
+namespace {
+
+TEST(CheckCommand, WarningsArePrintedWithTheirPositionAndCountedInTheSummary) {
+  const std::string dir = kSource + "/tests/cli/data/quirky-dbc";
+  const auto run = check(std::array<std::string, 3>{"--check", "--config", dir + "/vehicle.yaml"});
+  EXPECT_EQ(run.status, 0) << run.err;
+  EXPECT_NE(run.err.find(dir + "/quirk.dbc:1:5: warning: id 103596083 (0x62CC033) is above 0x7FF"),
+            std::string::npos)
+      << run.err;
+  EXPECT_NE(run.err.find(dir + "/quirk.dbc:3:39: warning: missing ';' at the end of CM_"),
+            std::string::npos)
+      << run.err;
+  EXPECT_NE(run.out.find(", 2 warnings\n"), std::string::npos) << run.out;
+}
+
+}  // namespace
+}  // namespace cabind::cli

@@ -122,11 +122,37 @@ TEST_F(DbcCommands, DbcCheckPrintsEveryError) {
   EXPECT_NE(err.str().find(bad + ": 2 error(s)"), std::string::npos) << err.str();
 }
 
+TEST_F(DbcCommands, DbcCheckCountsWarningsAndStrictRefusesThem) {
+  const std::string quirky = write("quirky.dbc",
+                                   "BO_ 103596083 BSM_LEFT: 8 X\n"
+                                   " SG_ S : 0|8@1+ (1,0) [0|0] \"\" X\n"
+                                   "VAL_ 103596083 S 1 \"On\" 0 \"Off\"\n");
+  std::ostringstream out;
+  std::ostringstream err;
+  const std::vector<std::string> tolerant{quirky};
+  EXPECT_EQ(run_dbc_check(tolerant, out, err), 0) << err.str();
+  EXPECT_EQ(out.str(), quirky + ": 1 messages, 1 signals, 2 warning(s)\n");
+  EXPECT_NE(err.str().find(quirky + ":1:5: warning: id 103596083 (0x62CC033) is above 0x7FF"),
+            std::string::npos)
+      << err.str();
+  EXPECT_NE(err.str().find(quirky + ":3:32: warning: missing ';' at the end of VAL_"),
+            std::string::npos)
+      << err.str();
+  std::ostringstream strict_out;
+  std::ostringstream strict_err;
+  const std::vector<std::string> strict{"--strict", quirky};
+  EXPECT_EQ(run_dbc_check(strict, strict_out, strict_err), 2);
+  EXPECT_EQ(strict_out.str(), "");
+  EXPECT_NE(strict_err.str().find(quirky + ":1:5: error: id 103596083"), std::string::npos)
+      << strict_err.str();
+  EXPECT_NE(strict_err.str().find(quirky + ": 2 error(s)"), std::string::npos) << strict_err.str();
+}
+
 TEST_F(DbcCommands, DbcCheckUsage) {
   std::ostringstream out;
   std::ostringstream err;
   EXPECT_EQ(run_dbc_check({}, out, err), 2);
-  EXPECT_NE(err.str().find("usage: cabind dbc-check FILE"), std::string::npos);
+  EXPECT_NE(err.str().find("usage: cabind dbc-check [--strict] FILE"), std::string::npos);
 }
 
 }  // namespace

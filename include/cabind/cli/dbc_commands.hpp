@@ -10,9 +10,10 @@
 //     A frame whose id the DBC does not know prints "message":null and no signals; signals
 //     that are multiplexed out or lie beyond a short payload are left out.
 //
-//   cabind dbc-check FILE
-//     Parses FILE and prints "FILE: N messages, M signals" (warnings to `err`), or the
-//     errors, every one with file:line:column.
+//   cabind dbc-check [--strict] FILE
+//     Parses FILE and prints "FILE: N messages, M signals[, W warning(s)]" (the warnings
+//     themselves to `err`, exit 0), or the errors, every one with file:line:column.
+//     --strict: every warning (a tolerated deviation from the DBC grammar) is an error.
 //
 // Exit codes: 0 ok, 1 input error (a malformed log line, named by source:line), 2 usage or
 // DBC error.

@@ -46,6 +46,7 @@ struct Bus {
   std::string dbc_path;   // resolved against the vehicle file's directory
   dbc::Database database;
   diag::Location where;
+  diag::Location dbc_where;  // the `dbc:` key, where a DBC that does not load is reported
 };
 
 // A semantic name (COVESA VSS path where one exists) bound to a DBC signal.
@@ -219,6 +220,7 @@ struct Config {
   std::vector<Interlock> interlocks;
   Identity identity;
   std::uint32_t stale_factor = 10;  // a signal is stale after stale_factor x cycle time
+  bool strict_dbc = false;          // `strict_dbc: true`: every DBC warning is an error
   std::vector<MessageIntegrity> integrity;
   profile::ProfileDirectory profiles;
   std::vector<Rule> rules;

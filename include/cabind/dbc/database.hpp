@@ -55,7 +55,15 @@ struct Signal {
   std::vector<ValueDescription> values;  // VAL_ table, in file order
   std::optional<double> start_value;     // GenSigStartValue, raw
   std::string comment;
-  std::uint32_t line = 0;  // where the SG_ line is, for diagnostics
+  std::uint32_t line = 0;  // where the SG_ keyword is, for diagnostics
+  std::uint32_t column = 0;
+  // Some bit lies past the end of its message (tolerated with a warning): the signal never
+  // decodes from a frame of the message's size, so a configuration must not bind it.
+  bool outside_message = false;
+  // A signal of the same message that shares bits with this one and can be on the wire
+  // with it (the overlap warning); empty when none. A configuration must not bind,
+  // command or check such a signal: its value is not its own.
+  std::string overlaps;
 
   [[nodiscard]] bool is_signed() const noexcept { return value_type == ValueType::signed_integer; }
   [[nodiscard]] bool is_float() const noexcept {
@@ -76,7 +84,8 @@ struct Message {
   std::optional<std::uint32_t> cycle_time_ms;  // GenMsgCycleTime, absent or 0 = event-driven
   bool fd = false;                             // VFrameFormat is one of the CAN FD formats
   std::string comment;
-  std::uint32_t line = 0;
+  std::uint32_t line = 0;  // where the BO_ keyword is
+  std::uint32_t column = 0;
 
   [[nodiscard]] const Signal* find_signal(std::string_view signal_name) const noexcept;
 };

@@ -11,6 +11,14 @@
 
 namespace cabind::dbc {
 
+struct ParseOptions {
+  // Tolerant by default: constructs that real files use and cantools/canmatrix accept, but
+  // the DBC grammar does not (an id above 0x7FF without the extended flag, a missing ';',
+  // ...), are read as docs/dbc.md says, each with a warning naming what was assumed.
+  // Strict: every warning is an error, so such a file is refused.
+  bool strict = false;
+};
+
 struct ParseResult {
   std::optional<Database> database;  // set when diagnostics has no error
   diag::Diagnostics diagnostics;     // all errors and warnings, not only the first
@@ -18,10 +26,11 @@ struct ParseResult {
   [[nodiscard]] bool ok() const noexcept { return database.has_value(); }
 };
 
-// `file` names the text in diagnostics.
-[[nodiscard]] ParseResult parse(std::string_view text, std::string file);
+// `file` names the text in diagnostics. A text without any message (BO_) is an error.
+[[nodiscard]] ParseResult parse(std::string_view text, std::string file, ParseOptions options = {});
 
-// Reads and parses a file; an unreadable file is an error diagnostic, not an exception.
-[[nodiscard]] ParseResult parse_file(const std::filesystem::path& path);
+// Reads and parses a file. An unreadable file is an error diagnostic naming the OS reason
+// ("cannot open DBC file: No such file or directory"), not an exception.
+[[nodiscard]] ParseResult parse_file(const std::filesystem::path& path, ParseOptions options = {});
 
 }  // namespace cabind::dbc
