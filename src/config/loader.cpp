@@ -1,5 +1,7 @@
 #include "cabind/config/loader.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <array>
 #include <fstream>
@@ -9,6 +11,7 @@
 #include <vector>
 
 #include "cabind/config/cross_check.hpp"
+#include "cabind/config/key_file.hpp"
 #include "cabind/config/profile_parser.hpp"
 #include "cabind/config/rules_parser.hpp"
 #include "cabind/config/vehicle_parser.hpp"
@@ -46,6 +49,21 @@ std::vector<fs::path> profile_files(const fs::path& directory, const diag::Locat
                                  " has no *.yaml profile (a guest profile is required)");
   }
   return files;
+}
+
+// Each SecOC key, from its file beside vehicle.yaml, owned by the user cabind runs as.
+void read_secoc_keys(Config& config, const fs::path& base, diag::Diagnostics& diagnostics) {
+  for (MessageIntegrity& check : config.integrity) {
+    if (!check.secoc) continue;
+    Secoc& secoc = *check.secoc;
+    const fs::path path = base / secoc.key_file;
+    std::string why;
+    if (const auto key = read_key_file(path, ::geteuid(), why)) {
+      secoc.key = *key;
+    } else {
+      diagnostics.error(secoc.key_where, "key file " + display(path) + " " + why);
+    }
+  }
 }
 
 }  // namespace
@@ -127,6 +145,7 @@ LoadResult load(const fs::path& vehicle_file) {
     if (parsed.ok()) bus.database = std::move(*parsed.database);
   }
   if (dbc_ok) check_dbc_references(config, diagnostics);
+  read_secoc_keys(config, base, diagnostics);
 
   if (!rules || !directory) return result;
   config.rules = std::move(*rules);

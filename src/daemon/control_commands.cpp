@@ -107,7 +107,22 @@ json Service::metrics() const {
   result["signals"] = {{"mapped", table.size()},
                        {"stale", stale},
                        {"invalid", invalid},
-                       {"integrity_failures", active_->engine->integrity_failures()}};
+                       {"integrity_failures", active_->engine->integrity_failures()},
+                       {"unauthentic", active_->engine->unauthentic_frames()}};
+  // Per SecOC message: its refused frames, alarms raised and last accepted counter.
+  nlohmann::json secoc = nlohmann::json::object();
+  const engine::Engine& engine = *active_->engine;
+  for (std::size_t i = 0; i < engine.secoc().size(); ++i) {
+    const auto& verifier = engine.secoc()[i];
+    const auto counter = verifier.counter();
+    secoc[std::string(active_->plan->codec->message(verifier.message()).name)] = {
+        {"data_id", verifier.data_id()},
+        {"failures", engine.secoc_monitors()[i].failures()},
+        {"alarms", engine.secoc_monitors()[i].alarms()},
+        {"resynchronisations", verifier.resynchronisations()},
+        {"counter", counter ? nlohmann::json(*counter) : nlohmann::json()}};
+  }
+  result["secoc"] = std::move(secoc);
   result["config"] = {{"reloads", reloads_}, {"reload_failures", reload_failures_}};
   result["daemon"] = {
       {"exceptions", exceptions_},

@@ -2,16 +2,32 @@
 
 #include <algorithm>
 #include <bit>
+#include <string>
 #include <variant>
 
 namespace cabind::engine {
+namespace {
 
-Engine::Engine(const Plan& plan, can::Bus& bus, AuditSink& audit, PreferenceStore& preferences)
+// The plan's SecOC specs with the counters the store kept.
+std::vector<signal::SecocSpec> restored(const Plan& plan, const FreshnessStore* freshness) {
+  std::vector<signal::SecocSpec> specs = plan.secoc;
+  if (freshness != nullptr) {
+    for (signal::SecocSpec& spec : specs)
+      spec.last_counter = freshness->freshness(spec.params.data_id);
+  }
+  return specs;
+}
+
+}  // namespace
+
+Engine::Engine(const Plan& plan, can::Bus& bus, AuditSink& audit, PreferenceStore& preferences,
+               FreshnessStore* freshness)
     : plan_(plan),
       audit_(audit),
       preferences_(preferences),
+      freshness_(freshness),
       table_(plan.timeouts),
-      router_(*plan.codec, plan.bindings, plan.integrity),
+      router_(*plan.codec, plan.bindings, plan.integrity, restored(plan, freshness)),
       identity_(plan.identity, plan.profiles, plan.identity_windows),
       actuator_(*plan.codec, bus, audit, plan.specs, plan.interlocks),
       rule_states_(plan.rules.size()),
@@ -21,7 +37,54 @@ Engine::Engine(const Plan& plan, can::Bus& bus, AuditSink& audit, PreferenceStor
       pending_words_((plan.outputs.size() + 63) / 64, 0),
       scratch_(plan.slot_count() + 1, 0),
       presented_(plan.slot_count() + 1, 0) {
+  for (std::size_t i = 0; i < plan.secoc.size(); ++i) {
+    const signal::SecocVerifier& verifier = router_.secoc()[i];
+    const SecocAlarm& alarm = plan.secoc_alarms[i];
+    const std::string name = plan.codec->message(verifier.message()).name + " (Data ID " +
+                             std::to_string(verifier.data_id()) + ")";
+    monitors_.emplace_back(alarm.failures, alarm.window);
+    secoc_report_details_.push_back(name + " failed SecOC verification");
+    secoc_alarm_details_.push_back(
+        name + ": " + std::to_string(alarm.failures) + " failures within " +
+        std::to_string(
+            std::chrono::duration_cast<std::chrono::milliseconds>(alarm.window).count()) +
+        " ms");
+    stored_.push_back(verifier.counter());
+  }
   update_lifecycle(can::Timestamp{});
+}
+
+std::size_t Engine::store_freshness() {
+  std::size_t stored = 0;
+  for (std::size_t i = 0; i < stored_.size(); ++i) {
+    const signal::SecocVerifier& verifier = router_.secoc()[i];
+    if (verifier.counter() == stored_[i]) continue;
+    if (freshness_ != nullptr) freshness_->keep_freshness(verifier.data_id(), *verifier.counter());
+    stored_[i] = verifier.counter();
+    ++stored;
+  }
+  return stored;
+}
+
+void Engine::on_unauthentic(std::uint16_t secoc, can::Timestamp now) noexcept {
+  AuthenticationMonitor& monitor = monitors_[secoc];
+  const AuthenticationReport report = monitor.failed(now);
+  AuditEvent event;
+  event.time = now;
+  if (report.report) {
+    event.kind = AuditKind::unauthentic;
+    event.detail = secoc_report_details_[secoc];
+    event.value = static_cast<double>(monitor.failures());
+    event.has_value = true;
+    audit_.record(event);
+  }
+  if (report.alarm) {
+    event.kind = AuditKind::secoc_alarm;
+    event.detail = secoc_alarm_details_[secoc];
+    event.value = static_cast<double>(monitor.failures());
+    event.has_value = true;
+    audit_.record(event);
+  }
 }
 
 Engine::~Engine() = default;
@@ -66,6 +129,10 @@ void Engine::apply(const can::Frame& frame) noexcept {
   can::Frame timed = frame;
   timed.set_time(now);
   const signal::Routed routed = router_.route(timed, table_, scratch_, presented_);
+  if (routed.unauthentic) {
+    on_unauthentic(routed.secoc, now);
+    return;
+  }
   handle_changes(std::span<const std::uint32_t>(scratch_.data(), routed.changed), now);
   // Every frame that presents an identifier counts (debounce, presence window), not only
   // the ones that change its value.

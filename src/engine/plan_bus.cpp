@@ -92,12 +92,20 @@ void PlanBuilder::add_integrity() {
     spec.algorithm = algorithm(check.checksum_algorithm);
     spec.max_counter_skips = check.max_counter_skips;
     spec.recovery_frames = check.recovery_frames;
-    plan_.integrity.push_back(spec);
+    if (!check.counter.empty() || !check.checksum_signal.empty()) plan_.integrity.push_back(spec);
+    if (check.secoc) {
+      const config::Secoc& secoc = *check.secoc;
+      plan_.secoc.push_back({*message,
+                             {secoc.data_id, secoc.mac_bits, secoc.freshness_bits},
+                             secoc.key,
+                             std::nullopt});
+      plan_.secoc_alarms.push_back({secoc.alarm_failures, secoc.alarm_window});
+    }
   }
   // The router checks every spec against the codec: one built here refuses what the engine's
   // would, at load time.
   try {
-    const signal::FrameRouter router(*plan_.codec, plan_.bindings, plan_.integrity);
+    const signal::FrameRouter router(*plan_.codec, plan_.bindings, plan_.integrity, plan_.secoc);
   } catch (const std::invalid_argument& error) {
     diagnostics_.error({config_.file, 0, 0}, error.what());
   }

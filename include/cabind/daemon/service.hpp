@@ -105,6 +105,8 @@ class Service final : public can::FrameSink, public engine::AuditSink {
   void guarded(std::string_view where, Body&& body) noexcept;
   // Moves what the engine learned on the frame path into the store (off the frame path).
   void store_learned() noexcept;
+  // Hands the SecOC counters that moved to the store (off the frame path, after a batch).
+  void store_freshness() noexcept;
   void set_preference(const nlohmann::json& request, control::Reply reply);
   void finish_set(const control::Reply& reply, const nlohmann::json& result, bool ok);
   void update_status();
@@ -124,6 +126,10 @@ class Service final : public can::FrameSink, public engine::AuditSink {
   Notifier& notifier_;
   std::unique_ptr<engine::PreferenceStore> preferences_;
   store::SqlitePreferenceStore* durable_ = nullptr;  // preferences_ when it is on disk
+  // SecOC counters: durable_ when there is one, else memory_freshness_ (kept across
+  // reloads, lost on restart).
+  engine::MemoryFreshnessStore memory_freshness_;
+  engine::FreshnessStore* freshness_ = &memory_freshness_;
   std::unique_ptr<BusSlot> bus_;
   std::unique_ptr<Generation> active_;
   std::unique_ptr<control::Server> control_;

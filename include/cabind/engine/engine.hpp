@@ -17,6 +17,12 @@
 //   calls the store); store_learned(), called off the frame path after each batch and
 //   tick, moves it into the PreferenceStore as the driver's preference. The driver's later
 //   `driver_identified` settings of that output use the stored preference.
+// - SecOC: a frame of an authenticated message that fails verification changes nothing; it
+//   is counted per message and reported through the AuditSink as `unauthentic` at most once
+//   per second per message, and as `secoc_alarm` when the message's failures reach its
+//   threshold in its window (authentication_monitor.hpp). The counters of accepted frames
+//   come from the FreshnessStore when the engine is built and go back to it in
+//   store_freshness(), off the frame path.
 // - Time: frames carry their time; advance(now) runs staleness, timers and actuation
 //   deadlines. local_time() feeds `hour` and `weekday`.
 //
@@ -34,6 +40,8 @@
 #include "cabind/can/bus.hpp"
 #include "cabind/engine/actuator.hpp"
 #include "cabind/engine/audit.hpp"
+#include "cabind/engine/authentication_monitor.hpp"
+#include "cabind/engine/freshness_store.hpp"
 #include "cabind/engine/identity_resolver.hpp"
 #include "cabind/engine/learned_ring.hpp"
 #include "cabind/engine/plan.hpp"
@@ -52,9 +60,12 @@ struct LocalTime {
 
 class Engine {
  public:
-  // The run-time state of one compiled plan. `plan`, `bus`, `audit` and `preferences` must
-  // outlive the engine; nothing of the Config is used. Allocates only here.
-  Engine(const Plan& plan, can::Bus& bus, AuditSink& audit, PreferenceStore& preferences);
+  // The run-time state of one compiled plan. `plan`, `bus`, `audit`, `preferences` and
+  // `freshness` must outlive the engine; nothing of the Config is used. Without a
+  // freshness store, SecOC counters start from nothing and are not kept. Allocates only
+  // here. Throws std::runtime_error when OpenSSL has no CMAC (a plan with SecOC only).
+  Engine(const Plan& plan, can::Bus& bus, AuditSink& audit, PreferenceStore& preferences,
+         FreshnessStore* freshness = nullptr);
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
   ~Engine();
@@ -88,6 +99,20 @@ class Engine {
   [[nodiscard]] std::uint64_t integrity_failures() const noexcept {
     return router_.integrity_failures();
   }
+  // Frames refused by SecOC verification, since the engine was built.
+  [[nodiscard]] std::uint64_t unauthentic_frames() const noexcept {
+    return router_.unauthentic_frames();
+  }
+  // Per SecOC message (Plan::secoc order): its verifier and its failure monitor.
+  [[nodiscard]] std::span<const signal::SecocVerifier> secoc() const noexcept {
+    return router_.secoc();
+  }
+  [[nodiscard]] std::span<const AuthenticationMonitor> secoc_monitors() const noexcept {
+    return monitors_;
+  }
+  // Off the frame path only (after a batch): hands every SecOC counter that moved since the
+  // last call to the FreshnessStore; returns how many. The store's exceptions propagate.
+  std::size_t store_freshness();
   // Whether the named interlock holds now (unknown = false).
   [[nodiscard]] bool interlock_holds(std::string_view name) const noexcept;
 
@@ -119,6 +144,7 @@ class Engine {
   };
 
   void apply(const can::Frame& frame) noexcept;
+  void on_unauthentic(std::uint16_t secoc, can::Timestamp now) noexcept;
   void handle_changes(std::span<const std::uint32_t> slots, can::Timestamp now) noexcept;
   void on_feedback(std::size_t output, double value, can::Timestamp now) noexcept;
   void on_manual_switch(const SeatPlan& seat, can::Timestamp now) noexcept;
@@ -143,6 +169,7 @@ class Engine {
   const Plan& plan_;
   AuditSink& audit_;
   PreferenceStore& preferences_;
+  FreshnessStore* freshness_;
   signal::SignalTable table_;
   signal::FrameRouter router_;
   IdentityResolver identity_;
@@ -160,6 +187,10 @@ class Engine {
   std::vector<std::uint32_t> scratch_;    // changed slots, sized at construction
   std::vector<std::uint32_t> presented_;  // identity slots a frame presented
   LearnedRing learned_{learned_capacity};
+  std::vector<AuthenticationMonitor> monitors_;    // per SecOC message
+  std::vector<std::string> secoc_report_details_;  // per SecOC message, for its events
+  std::vector<std::string> secoc_alarm_details_;
+  std::vector<std::optional<std::uint64_t>> stored_;  // per SecOC message: counter last stored
 };
 
 }  // namespace cabind::engine

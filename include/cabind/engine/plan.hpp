@@ -34,6 +34,7 @@
 #include "cabind/rules/compiled_expression.hpp"
 #include "cabind/signal/frame_router.hpp"
 #include "cabind/signal/integrity_check.hpp"
+#include "cabind/signal/secoc_verifier.hpp"
 
 namespace cabind::engine {
 
@@ -87,6 +88,12 @@ struct SeatPlan {
   std::uint32_t manual_switch = kNoSlot;  // a non-zero value cancels its pending moves
 };
 
+// When a SecOC message's failures become an alarm (config::Secoc).
+struct SecocAlarm {
+  std::uint32_t failures = 10;  // this many within `window`
+  std::chrono::nanoseconds window{std::chrono::seconds(10)};
+};
+
 struct Plan {
   Plan() = default;
   Plan(const Plan&) = delete;
@@ -107,8 +114,12 @@ struct Plan {
   std::vector<std::chrono::nanoseconds> timeouts;  // per slot: staleness, 0 = never
   std::vector<signal::Binding> bindings;
   std::vector<signal::IntegritySpec> integrity;
-  std::vector<int> identity_source;  // per slot: identity source index or -1
-  std::vector<int> feedback_output;  // per slot: output index or -1
+  // SecOC-authenticated messages, each with its key (the plan holds secret material: it is
+  // never printed) and no counter (the engine takes those from its FreshnessStore).
+  std::vector<signal::SecocSpec> secoc;
+  std::vector<SecocAlarm> secoc_alarms;  // per secoc entry
+  std::vector<int> identity_source;      // per slot: identity source index or -1
+  std::vector<int> feedback_output;      // per slot: output index or -1
   // Which rules a slot's change re-evaluates, as a flat CSR table: rules
   // dep_rules[dep_begin[s] .. dep_begin[s+1]) depend on slot s.
   std::vector<std::uint32_t> dep_begin;
