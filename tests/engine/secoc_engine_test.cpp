@@ -1,0 +1,178 @@
+// SecOC at the plan's decoded -> trusted step: only an authentic, fresh key-fob frame
+// reaches identity. The vehicle is tests/engine/data/secoc/vehicle.yaml, copied with a
+// freshly written key file (mode 0600) into a temporary directory.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "cabind/can/memory_bus.hpp"
+#include "cabind/config/loader.hpp"
+#include "cabind/engine/engine.hpp"
+#include "cabind/signal/secoc_profile.hpp"
+
+namespace cabind::engine {
+namespace {
+
+namespace fs = std::filesystem;
+
+class Events final : public AuditSink {
+ public:
+  void record(const AuditEvent& event) noexcept override { lines.push_back(format_audit(event)); }
+  [[nodiscard]] std::size_t count(std::string_view kind) const {
+    std::size_t n = 0;
+    for (const auto& line : lines)
+      n += line.find(std::string(" ") + std::string(kind) + " ") != std::string::npos ? 1U : 0U;
+    return n;
+  }
+  std::vector<std::string> lines;
+};
+
+const signal::Cmac::Key kKey{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
+
+class EngineSecoc : public ::testing::Test {
+ protected:
+  EngineSecoc()
+      : dir_(fs::path(::testing::TempDir()) /
+             ("cabind-secoc-" + std::to_string(::getpid()) + "-" +
+              ::testing::UnitTest::GetInstance()->current_test_info()->name())),
+        sender_(kKey) {
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    const fs::path data = fs::path(CABIND_SOURCE_DIR) / "tests/engine/data/secoc";
+    fs::copy_file(data / "vehicle.yaml", dir_ / "vehicle.yaml");
+    fs::copy_file(data / "secoc_body.dbc", dir_ / "secoc_body.dbc");
+    fs::create_directory_symlink(fs::path(CABIND_SOURCE_DIR) / "config/demo/profiles",
+                                 dir_ / "profiles");
+    std::ofstream(dir_ / "fob.key") << "000102030405060708090a0b0c0d0e0f\n";
+    ::chmod((dir_ / "fob.key").c_str(), 0600);
+    auto loaded = config::load(dir_ / "vehicle.yaml");
+    if (!loaded.ok()) ADD_FAILURE() << loaded.diagnostics.to_string();
+    config_ = std::make_unique<config::Config>(std::move(*loaded.config));
+    diag::Diagnostics diagnostics;
+    plan_ = compile(*config_, diagnostics);
+    if (!plan_) ADD_FAILURE() << diagnostics.to_string();
+  }
+  ~EngineSecoc() override { fs::remove_all(dir_); }
+
+  std::unique_ptr<Engine> start(FreshnessStore* freshness) {
+    return std::make_unique<Engine>(*plan_, bus_, events_, preferences_, freshness);
+  }
+  // Keyfob_Secured presenting `fob`, secured at `counter` (Data ID 257, profile 1).
+  can::Frame fob_frame(std::uint8_t fob, std::uint64_t counter, double seconds) {
+    const std::array<std::uint8_t, 4> authentic{fob, 0, 0, 0};
+    std::array<std::uint8_t, 8> secured{};
+    EXPECT_TRUE(signal::secure_payload(sender_, {257, 24, 8}, authentic, counter, secured));
+    auto frame = *can::Frame::classic(0x122, secured);
+    frame.set_time(std::chrono::nanoseconds(static_cast<std::int64_t>(seconds * 1e9)));
+    return frame;
+  }
+  static std::string driver_of(const Engine& engine) {
+    return engine.driver() != nullptr ? engine.driver()->id : std::string("nobody");
+  }
+
+  fs::path dir_;
+  signal::Cmac sender_;
+  std::unique_ptr<config::Config> config_;
+  std::unique_ptr<const Plan> plan_;
+  can::MemoryBus bus_{"vcan0"};
+  Events events_;
+  MemoryPreferenceStore preferences_;
+};
+
+TEST_F(EngineSecoc, ASignedFobFrameSelectsTheDriver) {
+  const auto engine = start(nullptr);
+  engine->on_frame(fob_frame(3, 1, 1.0));
+  EXPECT_EQ(driver_of(*engine), "alice");
+  EXPECT_EQ(engine->unauthentic_frames(), 0U);
+}
+
+TEST_F(EngineSecoc, TheSameFrameReplayedDoesNotSelectAgain) {
+  const auto engine = start(nullptr);
+  const can::Frame alice = fob_frame(3, 1, 1.0);
+  engine->on_frame(alice);
+  engine->on_frame(fob_frame(5, 2, 2.0));
+  ASSERT_EQ(driver_of(*engine), "bob");
+  can::Frame replayed = alice;
+  replayed.set_time(std::chrono::seconds(3));
+  engine->on_frame(replayed);
+  EXPECT_EQ(driver_of(*engine), "bob");
+  EXPECT_EQ(engine->unauthentic_frames(), 1U);
+  EXPECT_EQ(events_.count("unauthentic"), 1U);
+  EXPECT_NE(events_.lines.back().find("unauthentic value=1: Keyfob_Secured (Data ID 257) failed "
+                                      "SecOC verification"),
+            std::string::npos)
+      << events_.lines.back();
+}
+
+TEST_F(EngineSecoc, AFrameWithAFlippedPayloadBitDoesNotSelect) {
+  const auto engine = start(nullptr);
+  can::Frame forged = fob_frame(3, 1, 1.0);
+  std::array<std::uint8_t, 8> data{};
+  std::copy(forged.data().begin(), forged.data().end(), data.begin());
+  data[0] ^= 0x06;  // fob 3 -> fob 5: Bob's identity on Alice's MAC
+  forged = *can::Frame::classic(0x122, data);
+  forged.set_time(std::chrono::seconds(1));
+  engine->on_frame(forged);
+  EXPECT_EQ(driver_of(*engine), "nobody");
+}
+
+TEST_F(EngineSecoc, AForgedFloodLeavesIdentityAloneAndIsReportedOncePerSecond) {
+  const auto engine = start(nullptr);
+  engine->on_frame(fob_frame(3, 1, 0.5));
+  ASSERT_EQ(driver_of(*engine), "alice");
+  std::mt19937 random(7);
+  // 2,000 forged frames for Bob over 2 s (one per millisecond), random counters and MACs.
+  for (int i = 0; i < 2000; ++i) {
+    std::array<std::uint8_t, 8> data{5, 0, 0, 0};
+    for (std::size_t b = 4; b < 8; ++b)
+      data[b] = static_cast<std::uint8_t>(random());
+    auto forged = *can::Frame::classic(0x122, data);
+    forged.set_time(std::chrono::milliseconds(1000 + i));
+    engine->on_frame(forged);
+  }
+  EXPECT_EQ(driver_of(*engine), "alice");
+  EXPECT_EQ(engine->secoc_monitors()[0].failures(), 2000U);
+  EXPECT_EQ(events_.count("unauthentic"), 2U);  // at 1.000 s and 2.000 s
+  EXPECT_EQ(events_.count("secoc_alarm"), 1U);  // 5 failures within 10 s, once per window
+  EXPECT_EQ(engine->secoc()[0].counter(), 1U);  // no forgery moved the counter
+  // The real fob still works after the flood.
+  engine->on_frame(fob_frame(5, 2, 3.5));
+  EXPECT_EQ(driver_of(*engine), "bob");
+}
+
+TEST_F(EngineSecoc, ARestartDoesNotReopenTheReplayWindow) {
+  MemoryFreshnessStore freshness;
+  const can::Frame captured = fob_frame(3, 41, 1.0);
+  {
+    const auto before = start(&freshness);
+    before->on_frame(captured);
+    ASSERT_EQ(driver_of(*before), "alice");
+    EXPECT_EQ(before->store_freshness(), 1U);
+    EXPECT_EQ(before->store_freshness(), 0U);  // nothing moved since
+  }
+  EXPECT_EQ(freshness.freshness(257), 41U);
+  const auto after = start(&freshness);
+  after->on_frame(captured);
+  EXPECT_EQ(driver_of(*after), "nobody");
+  after->on_frame(fob_frame(3, 42, 2.0));
+  EXPECT_EQ(driver_of(*after), "alice");
+}
+
+TEST_F(EngineSecoc, WithoutAStoredCounterARestartAcceptsTheReplay) {
+  // What the store is for: the same capture after a restart without one.
+  const can::Frame captured = fob_frame(3, 41, 1.0);
+  start(nullptr)->on_frame(captured);
+  const auto after = start(nullptr);
+  after->on_frame(captured);
+  EXPECT_EQ(driver_of(*after), "alice");
+}
+
+}  // namespace
+}  // namespace cabind::engine
