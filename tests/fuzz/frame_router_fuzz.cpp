@@ -44,13 +44,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   can::Timestamp now{};
   std::size_t at = 0;
   while (at + 3 <= size) {
-    const auto id = static_cast<std::uint32_t>((data[at] << 8U | data[at + 1]) & 0x7FFU);
+    const std::uint32_t id = (std::uint32_t{data[at]} << 8U | data[at + 1]) & 0x7FFU;
     const std::size_t len = std::min<std::size_t>(data[at + 2] % 9U, size - at - 3);
     at += 3;
     auto frame = can::Frame::classic(id, {data + at, len});
     at += len;
     if (at + 2 <= size) {
-      now += std::chrono::milliseconds(data[at] << 8U | data[at + 1]);
+      now += std::chrono::milliseconds(std::uint32_t{data[at]} << 8U | data[at + 1]);
       at += 2;
     }
     if (!frame) continue;
