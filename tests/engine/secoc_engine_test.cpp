@@ -176,3 +176,34 @@ TEST_F(EngineSecoc, WithoutAStoredCounterARestartAcceptsTheReplay) {
 
 }  // namespace
 }  // namespace cabind::engine
+
+namespace cabind::engine {
+namespace {
+
+can::Timestamp ms(int value) {
+  return std::chrono::milliseconds(value);
+}
+
+TEST(EngineAuthenticationMonitor, ReportsOncePerSecondAndAlarmsOncePerWindow) {
+  AuthenticationMonitor monitor(3, std::chrono::seconds(10));
+  EXPECT_TRUE(monitor.failed(ms(0)).report);
+  EXPECT_FALSE(monitor.failed(ms(200)).report);
+  const AuthenticationReport third = monitor.failed(ms(400));
+  EXPECT_FALSE(third.report);
+  EXPECT_TRUE(third.alarm);
+  EXPECT_EQ(monitor.unreported(), 2U);
+  EXPECT_FALSE(monitor.failed(ms(600)).alarm);  // once per window
+  const AuthenticationReport later = monitor.failed(ms(1000));
+  EXPECT_TRUE(later.report);
+  EXPECT_FALSE(later.alarm);
+  EXPECT_EQ(monitor.unreported(), 0U);
+  // A new window starts at the first failure after 10 s: it needs 3 failures again.
+  EXPECT_FALSE(monitor.failed(ms(10'500)).alarm);
+  EXPECT_FALSE(monitor.failed(ms(10'600)).alarm);
+  EXPECT_TRUE(monitor.failed(ms(10'700)).alarm);
+  EXPECT_EQ(monitor.failures(), 8U);
+  EXPECT_EQ(monitor.alarms(), 2U);
+}
+
+}  // namespace
+}  // namespace cabind::engine
