@@ -7,8 +7,7 @@
 namespace cabind::signal {
 
 FrameRouter::FrameRouter(const dbc::Codec& codec, std::span<const Binding> bindings,
-                         std::span<const IntegritySpec> integrity,
-                         std::span<const SecocSpec> secoc)
+                         std::span<const IntegritySpec> integrity, std::span<const SecocSpec> secoc)
     : codec_(codec),
       begin_(codec.message_count() + 1, 0),
       bindings_(bindings.begin(), bindings.end()),
