@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/daemon_callgrind.sh [BUILD]   callgrind instruction counts of cabind's whole receive
 # path (SocketCanBus::on_readable inclusive: recvmmsg batch, engine, decision reporting) on
-# the demo configuration with random cangen payloads, as tools/latency-probe's throughput run
+# the demo configuration with random cangen payloads, as tools/throughput-probe
 # drives it. Run it inside the vcan bench; the VM's /tmp is thrown away, so the summary goes
 # to standard output:
 #   CABIND_VM_CPUS=1 tools/vcan-vm bench/daemon_callgrind.sh

@@ -13,6 +13,9 @@
 //   generated DBC of N messages (4 signals each) with the same configuration whatever N is:
 //   10 mapped signals on the first messages, 2 outputs on the last. The per-frame cost must
 //   not grow with N (issue 10: 1,000 messages within 1.2x of 10).
+// - BM_OnFrameBuses/N: Engine::on_frame with no change on a generated vehicle of N buses
+//   (one DBC each, id 0x100 a different layout on each), frames round-robin over the buses.
+//   The per-frame cost must not grow with N (issue 11: one bus vs three, same run).
 // - BM_RuleScaling/P/R: P profiles x R rules, generated into a temporary directory. The
 //   frames drive 10 stimulus signals with one rule each; the other R-10 rules depend on 90
 //   other signals. Per frame, one rule fires and one frame is sent whatever P and R are:
@@ -258,6 +261,70 @@ void BM_OnFrameDbcSize(benchmark::State& state) {
   fs::remove_all(dir);
 }
 BENCHMARK(BM_OnFrameDbcSize)->Arg(10)->Arg(1000);
+
+// A vehicle on `buses` buses, each with its own generated DBC of 10 messages in which id
+// 0x100 + m has a layout of its own per bus, 4 mapped signals and one output per bus.
+fs::path make_bus_config(int buses) {
+  const fs::path dir =
+      fs::temp_directory_path() /
+      ("cabind-engine-bench-buses" + std::to_string(buses) + "-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir / "profiles");
+  std::ofstream vehicle(dir / "vehicle.yaml");
+  vehicle << "buses:\n";
+  for (int b = 0; b < buses; ++b) {
+    vehicle << "  - { name: bus" << b << ", interface: vcan" << b << ", dbc: bus" << b
+            << ".dbc }\n";
+    std::ofstream dbc(dir / ("bus" + std::to_string(b) + ".dbc"));
+    dbc << "VERSION \"\"\n\nNS_ :\n\nBS_:\n\nBU_: ECU HU\n\n";
+    for (int m = 0; m < 10; ++m) {
+      dbc << "BO_ " << 0x100 + m << " B" << b << "M" << m << ": 8 ECU\n";
+      for (int s = 0; s < 4; ++s) {
+        // Each bus places its signals at other bits: one id, a layout per bus.
+        dbc << " SG_ S" << s << " : " << 16 * s + 2 * (b % 3) << "|12@1+ (1,0) [0|4095] \"\" HU\n";
+      }
+      dbc << "\n";
+    }
+  }
+  vehicle << "signals:\n";
+  for (int b = 0; b < buses; ++b) {
+    for (int m = 0; m < 4; ++m)
+      vehicle << "  Gen.B" << b << "In" << m << ": bus" << b << ":B" << b << "M" << m << ".S0\n";
+  }
+  vehicle << "outputs:\n";
+  for (int b = 0; b < buses; ++b) {
+    vehicle << "  Gen.B" << b << "Out: { signal: bus" << b << ":B" << b << "M9.S1, feedback: bus"
+            << b << ":B" << b << "M9.S2 }\n";
+  }
+  vehicle.close();
+  std::ofstream(dir / "profiles/guest.yaml") << "id: guest\nname: Guest\nguest: true\n";
+  return dir;
+}
+
+// Engine::on_frames with no change, frames round-robin over every bus (id 0x100 on each):
+// the per-frame cost must not grow with the number of buses (issue 11: 3 within 1.1x of 1).
+void BM_OnFrameBuses(benchmark::State& state) {
+  const int buses = static_cast<int>(state.range(0));
+  const fs::path dir = make_bus_config(buses);
+  {
+    Rig rig(dir / "vehicle.yaml");
+    const std::array<std::uint8_t, 8> bytes{};
+    Timestamp now = milliseconds(1'000'000);
+    for (int b = 0; b < buses; ++b)
+      rig.engine->on_frame(static_cast<std::size_t>(b), frame_of(0x100, bytes, now));
+    std::size_t bus = 0;
+    const Meter meter;
+    for (auto _ : state) {
+      now += milliseconds(10);
+      rig.engine->on_frame(bus, frame_of(0x100, bytes, now));
+      bus = bus + 1 == static_cast<std::size_t>(buses) ? 0 : bus + 1;
+    }
+    meter.report(state, 1);
+    state.counters["buses"] = buses;
+  }
+  fs::remove_all(dir);
+}
+BENCHMARK(BM_OnFrameBuses)->Arg(1)->Arg(3);
 
 // P profiles and R rules over the probe DBC, written into a fresh temporary directory.
 fs::path make_scaling_config(int profiles, int rules) {

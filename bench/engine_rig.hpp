@@ -11,6 +11,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "cabind/can/bus.hpp"
 #include "cabind/config/loader.hpp"
@@ -54,7 +55,7 @@ class CountingAudit final : public cabind::engine::AuditSink {
   std::size_t events = 0;
 };
 
-// A loaded configuration with its engine on a counting bus.
+// A loaded configuration with its engine on a counting bus (shared by all its buses).
 struct Rig {
   cabind::config::Config config;
   CountingBus bus;
@@ -70,7 +71,9 @@ struct Rig {
     cabind::diag::Diagnostics diagnostics;
     plan = cabind::engine::compile(config, diagnostics);
     if (!plan) die(diagnostics.to_string());
-    engine = std::make_unique<cabind::engine::Engine>(*plan, bus, audit, preferences);
+    // Every bus of the plan counts its sends on the one counting bus.
+    const std::vector<cabind::can::Bus*> buses(plan->buses.size(), &bus);
+    engine = std::make_unique<cabind::engine::Engine>(*plan, buses, audit, preferences);
   }
 };
 

@@ -1,4 +1,4 @@
-// recv_floor IFACE IDLE_MS ID...
+// recv_floor IFACE IDLE_MS EXPECTED ID...
 // The throughput floor of a user-space CAN receiver: drains the frames of the given ids
 // (hex, standard) on IFACE with plain blocking recvmmsg() batches of 64 and does nothing
 // with them. The socket is set up as cabind's SocketCanBus sets up its own (CAN_RAW, kernel
@@ -7,9 +7,10 @@
 // is full because the process did not read fast enough. tools/latency-probe runs it on the
 // same cangen traffic as cabind, in the same VM run, and reports cabind's loss against it.
 //
-// Exits once no frame has come for IDLE_MS after the first one (or 30 s without any) and
-// prints one JSON line: {"received":..,"dropped":..,"batches":..}, dropped being the
-// kernel's SO_RXQ_OVFL count for this socket.
+// Exits once EXPECTED frames were received or dropped (0: no such limit), or no frame has
+// come for IDLE_MS after the first one (or 30 s without any), and prints one JSON line:
+// {"received":..,"dropped":..,"batches":..}, dropped being the kernel's SO_RXQ_OVFL count for this
+// socket.
 
 #include <linux/can.h>
 #include <linux/can/raw.h>
@@ -66,13 +67,14 @@ void read_overflow(msghdr& header, std::uint32_t& dropped) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 4) {
-    std::fprintf(stderr, "usage: recv_floor IFACE IDLE_MS ID... (hex ids)\n");
+  if (argc < 5) {
+    std::fprintf(stderr, "usage: recv_floor IFACE IDLE_MS EXPECTED ID... (hex ids)\n");
     return 2;
   }
   const int idle_ms = std::atoi(argv[2]);
+  const std::uint64_t expected = std::strtoull(argv[3], nullptr, 10);
   std::vector<can_filter> filters;
-  for (int i = 3; i < argc; ++i) {
+  for (int i = 4; i < argc; ++i) {
     const auto id = static_cast<canid_t>(std::strtoul(argv[i], nullptr, 16));
     filters.push_back({id, CAN_SFF_MASK | CAN_EFF_FLAG | CAN_RTR_FLAG});
   }
@@ -81,6 +83,8 @@ int main(int argc, char** argv) {
     std::perror(argv[1]);
     return 1;
   }
+  std::printf("ready\n");
+  std::fflush(stdout);
   std::array<canfd_frame, batch> frames{};
   std::array<iovec, batch> vectors{};
   std::array<std::array<char, control_size>, batch> control{};
@@ -113,6 +117,7 @@ int main(int argc, char** argv) {
     ++batches;
     for (int i = 0; i < count; ++i)
       read_overflow(headers[static_cast<std::size_t>(i)].msg_hdr, dropped);
+    if (expected > 0 && received + dropped >= expected) break;
   }
   std::printf("{\"received\":%llu,\"dropped\":%u,\"batches\":%llu}\n",
               static_cast<unsigned long long>(received), dropped,

@@ -3,6 +3,8 @@
 #include <fstream>
 #include <memory>
 #include <optional>
+#include <utility>
+#include <vector>
 
 #include "cabind/can/candump_log.hpp"
 #include "cabind/can/memory_bus.hpp"
@@ -10,6 +12,7 @@
 #include "cabind/engine/audit.hpp"
 #include "cabind/engine/engine.hpp"
 #include "cabind/engine/preference_store.hpp"
+#include "interface_routes.hpp"
 #include "time_zone.hpp"
 
 namespace cabind::cli {
@@ -20,7 +23,8 @@ constexpr std::chrono::milliseconds kTick{10};
 constexpr std::chrono::seconds kMaxTickedGap{60};
 
 constexpr const char* kUsage =
-    "usage: cabind --config FILE --replay LOG [--out OUT] [--tz ZONE] [--time log|local]\n";
+    "usage: cabind --config FILE --replay LOG [--out OUT] [--tz ZONE] [--time log|local]\n"
+    "              [--map INTERFACE=BUS]...\n";
 
 class PrintingSink final : public engine::AuditSink {
  public:
@@ -48,12 +52,30 @@ struct Arguments {
   std::string out;
   std::string tz;    // empty: the system's zone
   std::string time;  // "log" (default) or "local"
+  // --map: interfaces of the log that are not a bus's own, each to the bus it carries.
+  std::vector<std::pair<std::string, std::string>> map;
 };
+
+// "can0=body" -> {"can0", "body"}.
+std::optional<std::pair<std::string, std::string>> parse_mapping(const std::string& text) {
+  const auto equals = text.find('=');
+  if (equals == 0 || equals == std::string::npos || equals + 1 == text.size()) return std::nullopt;
+  return std::pair{text.substr(0, equals), text.substr(equals + 1)};
+}
 
 std::optional<Arguments> parse(std::span<const std::string> args, std::ostream& err) {
   Arguments parsed;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
+    if (arg == "--map" && i + 1 < args.size()) {
+      auto mapping = parse_mapping(args[++i]);
+      if (!mapping) {
+        err << "--map: expected INTERFACE=BUS, got '" << args[i] << "'\n" << kUsage;
+        return std::nullopt;
+      }
+      parsed.map.push_back(std::move(*mapping));
+      continue;
+    }
     std::string* target = arg == "--config"   ? &parsed.config
                           : arg == "--replay" ? &parsed.replay
                           : arg == "--out"    ? &parsed.out
@@ -110,7 +132,6 @@ int run_replay(std::span<const std::string> args, std::ostream& out, std::ostrea
     }
   }
 
-  can::MemoryBus bus(config.buses.front().interface);
   PrintingSink sink(out, parsed->time == "local");
   engine::MemoryPreferenceStore preferences;
   diag::Diagnostics diagnostics;
@@ -119,15 +140,27 @@ int run_replay(std::span<const std::string> args, std::ostream& out, std::ostrea
     err << diagnostics.to_string();
     return 1;
   }
-  const auto engine = std::make_unique<engine::Engine>(*plan, bus, sink, preferences);
+  auto routes = InterfaceRoutes::build(*plan, parsed->map, err);
+  if (!routes) return 2;
+  // One in-memory bus per configured bus, named after its interface: --out writes each
+  // frame with the interface of the bus it was sent on.
+  std::vector<std::unique_ptr<can::MemoryBus>> buses;
+  std::vector<can::Bus*> bus_pointers;
+  for (const engine::BusPlan& bus : plan->buses) {
+    buses.push_back(std::make_unique<can::MemoryBus>(bus.interface));
+    bus_pointers.push_back(buses.back().get());
+  }
+  const auto engine = std::make_unique<engine::Engine>(*plan, bus_pointers, sink, preferences);
   can::LogWriter writer(parsed->out.empty() ? out : out_file);
   auto flush = [&] {
     engine->store_learned();  // off the frame path, as the daemon does after each batch
-    for (const can::Frame& frame : bus.sent()) {
-      if (parsed->out.empty()) out << "tx ";
-      writer.write(bus.interface_name(), frame);
+    for (const auto& bus : buses) {
+      for (const can::Frame& frame : bus->sent()) {
+        if (parsed->out.empty()) out << "tx ";
+        writer.write(bus->interface_name(), frame);
+      }
+      bus->clear_sent();
     }
-    bus.clear_sent();
   };
   auto step_to = [&](can::Timestamp time) {
     engine->set_local_time(local_time_of(time));
@@ -139,6 +172,8 @@ int run_replay(std::span<const std::string> args, std::ostream& out, std::ostrea
     can::LogReader reader(log, parsed->replay);
     std::optional<can::Timestamp> clock;
     while (const auto record = reader.next()) {
+      const auto bus = routes->bus_of(record->interface);
+      if (!bus) continue;  // counted by bus_of, reported below
       const can::Timestamp time = record->frame.time();
       if (clock && time > *clock && time - *clock <= kMaxTickedGap) {
         for (can::Timestamp t = *clock + kTick; t < time; t += kTick)
@@ -146,13 +181,14 @@ int run_replay(std::span<const std::string> args, std::ostream& out, std::ostrea
       }
       clock = time;
       engine->set_local_time(local_time_of(time));
-      engine->on_frame(record->frame);
+      engine->on_frame(*bus, record->frame);
       flush();
     }
   } catch (const can::LogError& error) {
     err << error.what() << '\n';
     return 1;
   }
+  routes->report_unknown(err);
   return 0;
 }
 

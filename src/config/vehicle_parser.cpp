@@ -33,18 +33,13 @@ class VehicleParser {
     VehicleFile result;
     Config& config = result.config;
     config.file = read_.document().file();
-    const auto top = read_.fields(read_.document().root(),
-                                  {"bus", "dbc", "signals", "outputs", "seats", "interlocks",
-                                   "identity", "stale_factor", "integrity", "profiles", "rules"},
-                                  "the vehicle file");
+    const auto top =
+        read_.fields(read_.document().root(),
+                     {"bus", "dbc", "buses", "signals", "outputs", "seats", "interlocks",
+                      "identity", "stale_factor", "integrity", "profiles", "rules"},
+                     "the vehicle file");
     if (!top) return std::nullopt;
-    Bus bus;
-    bus.where = read_.at(top->node());
-    if (const auto* node = read_.required(*top, "bus", "the vehicle file")) parse_bus(*node, bus);
-    if (const auto* node = read_.required(*top, "dbc", "the vehicle file")) {
-      if (auto path = read_.string(*node)) bus.dbc_path = std::move(*path);
-    }
-    config.buses.push_back(std::move(bus));
+    if (!buses(*top, config)) return std::nullopt;
     if (const auto* node = read_.required(*top, "signals", "the vehicle file")) {
       signals(*node, config);
     }
@@ -77,12 +72,62 @@ class VehicleParser {
   }
 
  private:
-  void parse_bus(const YamlNode& node, Bus& bus) {
-    const auto map = read_.fields(node, {"name", "interface", "fd"}, "bus");
-    if (!map) return;
+  // Either `bus:` and `dbc:` (one bus) or `buses:`, a list of {name, interface, fd, dbc}.
+  // False when no bus could be read: nothing else can be checked without one.
+  bool buses(const YamlReader::Fields& top, Config& config) {
+    const YamlNode* list = top.get("buses");
+    if (list != nullptr && (top.get("bus") != nullptr || top.get("dbc") != nullptr)) {
+      read_.error(*list, "give either 'buses' or 'bus' and 'dbc', not both");
+      return false;
+    }
+    if (list == nullptr) {
+      Bus bus;
+      bus.where = read_.at(top.node());
+      if (const auto* node = read_.required(top, "bus", "the vehicle file")) parse_bus(*node, bus);
+      if (const auto* node = read_.required(top, "dbc", "the vehicle file")) {
+        if (auto path = read_.string(*node)) bus.dbc_path = std::move(*path);
+      }
+      config.buses.push_back(std::move(bus));
+      return true;
+    }
+    if (!read_.is_sequence(*list, "buses")) return false;
+    if (list->children.empty()) {
+      read_.error(*list, "buses: expected at least one bus");
+      return false;
+    }
+    for (const auto& child : list->children) {
+      Bus bus;
+      if (!parse_bus(*child, bus, true)) continue;
+      if (const Bus* earlier = config.find_bus(bus.name)) {
+        read_.error(*child, "bus '" + bus.name + "' is already given (line " +
+                                std::to_string(earlier->where.line) + ")");
+        continue;
+      }
+      for (const Bus& other : config.buses) {
+        if (other.interface == bus.interface) {
+          read_.error(*child, "interface '" + bus.interface + "' is already bus '" + other.name +
+                                  "' (line " + std::to_string(other.where.line) + ")");
+        }
+      }
+      config.buses.push_back(std::move(bus));
+    }
+    return config.buses.size() == list->children.size();
+  }
+
+  // One bus; `listed`: an entry of `buses:`, which also names its DBC and must name itself.
+  bool parse_bus(const YamlNode& node, Bus& bus, bool listed = false) {
+    const auto map = listed ? read_.fields(node, {"name", "interface", "fd", "dbc"}, "a bus")
+                            : read_.fields(node, {"name", "interface", "fd"}, "bus");
+    if (!map) return false;
     bus.where = read_.at(node);
-    if (const auto* name = map->get("name")) {
+    const std::size_t errors_before = diagnostics_.error_count();
+    if (const auto* name = listed ? read_.required(*map, "name", "a bus") : map->get("name")) {
       if (auto text = read_.name(*name)) bus.name = std::move(*text);
+    }
+    if (listed) {
+      if (const auto* dbc = read_.required(*map, "dbc", "a bus")) {
+        if (auto path = read_.string(*dbc)) bus.dbc_path = std::move(*path);
+      }
     }
     if (const auto* interface = read_.required(*map, "interface", "bus")) {
       auto text = read_.name(*interface);
@@ -95,12 +140,38 @@ class VehicleParser {
     if (const auto* fd = map->get("fd")) {
       if (const auto value = read_.boolean(*fd)) bus.fd = *value;
     }
+    return diagnostics_.error_count() == errors_before;
+  }
+
+  // The bus a reference names, or the only bus when it names none; reports and returns
+  // false when it names an unknown bus or none while there are several.
+  bool check_bus(const YamlNode& node, std::string& bus, bool named, const Config& config,
+                 std::string_view shape) {
+    if (!named && config.buses.size() > 1) {
+      read_.error(node, "expected " + std::string(shape) + " with its bus: the vehicle has " +
+                            std::to_string(config.buses.size()) + " buses (" + bus_names(config) +
+                            ")");
+      return false;
+    }
+    if (!named) bus = config.buses.front().name;
+    if (config.find_bus(bus) == nullptr) {
+      read_.error(node, "unknown bus '" + bus + "' (configured: " + bus_names(config) + ")");
+      return false;
+    }
+    return true;
+  }
+
+  static std::string bus_names(const Config& config) {
+    std::string names;
+    for (const Bus& bus : config.buses)
+      names += (names.empty() ? "" : ", ") + bus.name;
+    return names;
   }
 
   std::optional<SignalRef> signal_ref(const YamlNode& node, const Config& config) {
     const auto text = read_.string(node);
     if (!text) return std::nullopt;
-    auto ref = parse_signal_ref(*text, config.buses.front().name);
+    auto ref = parse_signal_ref(*text, {});
     if (!ref) {
       read_.error(node,
                   "expected a DBC signal as Message.Signal (or bus:Message.Signal), "
@@ -109,9 +180,7 @@ class VehicleParser {
       return std::nullopt;
     }
     ref->where = read_.at(node);
-    if (ref->bus != config.buses.front().name) {
-      read_.error(node,
-                  "unknown bus '" + ref->bus + "' (configured: " + config.buses.front().name + ")");
+    if (!check_bus(node, ref->bus, !ref->bus.empty(), config, "bus:Message.Signal")) {
       return std::nullopt;
     }
     return ref;
@@ -533,22 +602,19 @@ class VehicleParser {
     if (!text) return std::nullopt;
     MessageIntegrity result;
     result.where = read_.at(node);
-    result.bus = config.buses.front().name;
     std::string_view message = *text;
-    if (const auto colon = message.find(':'); colon != std::string_view::npos) {
+    const auto colon = message.find(':');
+    const bool named = colon != std::string_view::npos;
+    if (named) {
       result.bus = std::string(message.substr(0, colon));
       message.remove_prefix(colon + 1);
     }
-    if (!is_dbc_identifier(message) || !is_dbc_identifier(result.bus)) {
+    if (!is_dbc_identifier(message) || (named && !is_dbc_identifier(result.bus))) {
       read_.error(node,
                   "expected a DBC message as Message (or bus:Message), found \"" + *text + "\"");
       return std::nullopt;
     }
-    if (result.bus != config.buses.front().name) {
-      read_.error(
-          node, "unknown bus '" + result.bus + "' (configured: " + config.buses.front().name + ")");
-      return std::nullopt;
-    }
+    if (!check_bus(node, result.bus, named, config, "bus:Message")) return std::nullopt;
     result.message = std::string(message);
     return result;
   }

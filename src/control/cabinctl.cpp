@@ -10,13 +10,17 @@
 
 #include "cabind/cli/number_argument.hpp"
 #include "cabind/control/client.hpp"
+#include "cabind_build_info.hpp"
 
 namespace {
 
 using nlohmann::json;
 
+// What --help prints; the man page (packaging/man/cabinctl.1) says the same (a test checks
+// that every option and command here is described there).
 constexpr const char* usage =
     "usage: cabinctl [--socket PATH] [--json] COMMAND\n"
+    "       cabinctl --version | --help\n"
     "  status                         active driver and why, bus, interlocks, recent decisions\n"
     "  metrics                        frame, decision and control counters\n"
     "  profiles [ID]                  list the profiles, or show one\n"
@@ -24,7 +28,10 @@ constexpr const char* usage =
     "  set PROFILE OUTPUT VALUE       store a preference for a driver\n"
     "  reload                         load the configuration again (like SIGHUP)\n"
     "  events                         follow decisions as they happen (Ctrl-C ends)\n"
-    "The socket defaults to $CABIND_SOCKET, else /run/cabind/cabind.sock.\n";
+    "Options:\n"
+    "  --socket PATH                  the control socket (default $CABIND_SOCKET, else\n"
+    "                                 /run/cabind/cabind.sock)\n"
+    "  --json                         print replies as JSON instead of key: value lines\n";
 
 // Readable form: nested keys joined with dots, one "key: value" per line.
 void print_readable(const json& value, const std::string& prefix = "") {
@@ -88,6 +95,10 @@ int main(int argc, char** argv) {
       as_json = true;
     } else if (word == "--help" || word == "-h") {
       std::cout << usage;
+      return 0;
+    } else if (word == "--version") {
+      std::cout << "cabinctl " << cabind::build_info::version << " (git "
+                << cabind::build_info::revision << ")\n";
       return 0;
     } else {
       words.push_back(word);

@@ -3,6 +3,7 @@
 
 #include <boost/asio/post.hpp>
 
+#include "bus_port.hpp"
 #include "cabind/config/config.hpp"
 #include "cabind/daemon/service.hpp"
 #include "cabind/dbc/codec.hpp"
@@ -45,6 +46,36 @@ std::optional<profile::IdentifierKind> kind_named(std::string_view name) {
   return std::nullopt;
 }
 
+json counters_json(const can::BusCounters& c) {
+  return {{"rx_frames", c.rx_frames},
+          {"rx_batches", c.rx_batches},
+          {"rx_error_frames", c.rx_error_frames},
+          {"bus_off", c.bus_off},
+          {"rx_malformed", c.rx_malformed},
+          {"rx_queue_dropped", c.rx_queue_dropped},
+          {"tx_frames", c.tx_frames},
+          {"tx_buffer_full", c.tx_buffer_full},
+          {"tx_retried", c.tx_retried},
+          {"tx_dropped", c.tx_dropped},
+          {"tx_errors", c.tx_errors},
+          {"bus_errors", c.bus_errors}};
+}
+
+void add_counters(can::BusCounters& total, const can::BusCounters& c) {
+  total.rx_frames += c.rx_frames;
+  total.rx_batches += c.rx_batches;
+  total.rx_error_frames += c.rx_error_frames;
+  total.bus_off += c.bus_off;
+  total.rx_malformed += c.rx_malformed;
+  total.rx_queue_dropped += c.rx_queue_dropped;
+  total.tx_frames += c.tx_frames;
+  total.tx_buffer_full += c.tx_buffer_full;
+  total.tx_retried += c.tx_retried;
+  total.tx_dropped += c.tx_dropped;
+  total.tx_errors += c.tx_errors;
+  total.bus_errors += c.bus_errors;
+}
+
 }  // namespace
 
 json Service::status() const {
@@ -52,7 +83,18 @@ json Service::status() const {
   json result;
   const profile::Profile* driver = engine.driver();
   result["driver"] = driver != nullptr ? profile_summary(*driver) : json(nullptr);
-  result["bus"] = {{"interface", bus_->interface_name()}, {"state", bus_->state()}};
+  // "bus": the first bus, as before there were several; "buses": each of them by name.
+  result["bus"] = {{"interface", ports_[0]->slot.interface_name()},
+                   {"state", ports_[0]->slot.state()}};
+  json buses = json::object();
+  for (std::size_t b = 0; b < bus_count(); ++b) {
+    const Port& port = *ports_[b];
+    buses[port.name] = {{"interface", port.slot.interface_name()},
+                        {"fd", port.fd},
+                        {"state", port.slot.state()},
+                        {"frames", engine.frames_seen(b)}};
+  }
+  result["buses"] = buses;
   result["config"] = options_.config_file.string();
   json interlocks = json::object();
   for (const auto& interlock : active_->config.interlocks) {
@@ -68,29 +110,44 @@ json Service::status() const {
   result["outputs"] = outputs;
   result["uptime_s"] =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
-  const std::size_t tail = std::min<std::size_t>(recent_audit_.size(), 10);
-  result["recent"] = json::array();
-  for (std::size_t i = recent_audit_.size() - tail; i < recent_audit_.size(); ++i) {
-    result["recent"].push_back(recent_audit_[i]);
-  }
+  result["recent"] = recent_.lines();
   return result;
 }
 
+// Per SecOC message: its refused frames, alarms raised and last accepted counter, named as
+// vehicle.yaml names it (with its bus when there are several).
+json Service::secoc_metrics() const {
+  json secoc = json::object();
+  const engine::Engine& engine = *active_->engine;
+  const std::vector<engine::BusPlan>& plan_buses = active_->plan->buses;
+  for (std::size_t b = 0; b < plan_buses.size(); ++b) {
+    const std::string prefix = plan_buses.size() > 1 ? plan_buses[b].name + ":" : std::string();
+    for (std::size_t i = 0; i < engine.secoc(b).size(); ++i) {
+      const auto& verifier = engine.secoc(b)[i];
+      const auto counter = verifier.counter();
+      secoc[prefix + plan_buses[b].codec->message(verifier.message()).name] = {
+          {"data_id", verifier.data_id()},
+          {"failures", engine.secoc_monitors(b)[i].failures()},
+          {"alarms", engine.secoc_monitors(b)[i].alarms()},
+          {"resynchronisations", verifier.resynchronisations()},
+          {"counter", counter ? json(*counter) : json()}};
+    }
+  }
+  return secoc;
+}
+
 json Service::metrics() const {
-  const can::BusCounters& c = bus_->counters();
   json result;
-  result["bus"] = {{"rx_frames", c.rx_frames},
-                   {"rx_batches", c.rx_batches},
-                   {"rx_error_frames", c.rx_error_frames},
-                   {"bus_off", c.bus_off},
-                   {"rx_malformed", c.rx_malformed},
-                   {"rx_queue_dropped", c.rx_queue_dropped},
-                   {"tx_frames", c.tx_frames},
-                   {"tx_buffer_full", c.tx_buffer_full},
-                   {"tx_retried", c.tx_retried},
-                   {"tx_dropped", c.tx_dropped},
-                   {"tx_errors", c.tx_errors},
-                   {"bus_errors", c.bus_errors}};
+  // "bus": the sum over every bus; "buses": each bus's own counters, by name.
+  can::BusCounters total;
+  json buses = json::object();
+  for (std::size_t b = 0; b < bus_count(); ++b) {
+    const can::BusCounters& c = ports_[b]->slot.counters();
+    add_counters(total, c);
+    buses[ports_[b]->name] = counters_json(c);
+  }
+  result["bus"] = counters_json(total);
+  result["buses"] = buses;
   json decisions = json::object();
   for (std::size_t kind = 0; kind < engine::audit_kind_count; ++kind) {
     decisions[std::string(engine::to_string(static_cast<engine::AuditKind>(kind)))] =
@@ -109,20 +166,7 @@ json Service::metrics() const {
                        {"invalid", invalid},
                        {"integrity_failures", active_->engine->integrity_failures()},
                        {"unauthentic", active_->engine->unauthentic_frames()}};
-  // Per SecOC message: its refused frames, alarms raised and last accepted counter.
-  nlohmann::json secoc = nlohmann::json::object();
-  const engine::Engine& engine = *active_->engine;
-  for (std::size_t i = 0; i < engine.secoc().size(); ++i) {
-    const auto& verifier = engine.secoc()[i];
-    const auto counter = verifier.counter();
-    secoc[std::string(active_->plan->codec->message(verifier.message()).name)] = {
-        {"data_id", verifier.data_id()},
-        {"failures", engine.secoc_monitors()[i].failures()},
-        {"alarms", engine.secoc_monitors()[i].alarms()},
-        {"resynchronisations", verifier.resynchronisations()},
-        {"counter", counter ? nlohmann::json(*counter) : nlohmann::json()}};
-  }
-  result["secoc"] = std::move(secoc);
+  result["secoc"] = secoc_metrics();
   result["config"] = {{"reloads", reloads_}, {"reload_failures", reload_failures_}};
   result["daemon"] = {
       {"exceptions", exceptions_},
@@ -163,7 +207,10 @@ json Service::identify(const json& request) {
                                 " is configured");
   }
   const config::SignalMapping* mapping = config.find_signal(source->signal);
-  const dbc::Codec& codec = *active_->plan->codec;
+  // The frame goes to the engine as if read from the bus the identity signal is on.
+  const engine::Plan& plan = *active_->plan;
+  const std::size_t bus = plan.bus(mapping->source.bus).value_or(0);
+  const dbc::Codec& codec = *plan.buses[bus].codec;
   const auto ref = codec.find_signal(mapping->source.message, mapping->source.signal);
   const dbc::Message& message = codec.message(ref->message);
   std::array<std::uint8_t, can::max_fd_size> payload{};
@@ -189,25 +236,26 @@ json Service::identify(const json& request) {
   // Engine time, as the bus stamps received frames: CLOCK_MONOTONIC.
   frame->set_time(can::monotonic_now());
   spdlog::info("control: identify {} {}", kind_name, code);
-  active_->engine->on_frame(*frame);
+  active_->engine->on_frame(bus, *frame);
   store_learned();
   report_decisions();
   // A debounce completes only from frames that span it, as from a real ECU: the identifier
   // is presented once more when it has passed. The caller asks `status` after debounce_ms.
-  if (source->debounce.count() > 0) present_again(*frame, source->debounce);
+  if (source->debounce.count() > 0) present_again(bus, *frame, source->debounce);
   const profile::Profile* driver = active_->engine->driver();
   return json{{"driver", driver != nullptr ? profile_summary(*driver) : json(nullptr)},
               {"debounce_ms", source->debounce.count()}};
 }
 
-void Service::present_again(const can::Frame& frame, std::chrono::milliseconds debounce) {
+void Service::present_again(std::size_t bus, const can::Frame& frame,
+                            std::chrono::milliseconds debounce) {
   identify_timer_.expires_after(debounce + std::chrono::milliseconds(10));
-  identify_timer_.async_wait([this, frame](const boost::system::error_code& ec) {
+  identify_timer_.async_wait([this, bus, frame](const boost::system::error_code& ec) {
     if (ec || stopping_) return;
     guarded("identify", [&] {
       can::Frame again = frame;
       again.set_time(can::monotonic_now());
-      active_->engine->on_frame(again);
+      active_->engine->on_frame(bus, again);
       store_learned();
       report_decisions();
     });

@@ -14,11 +14,14 @@
 #include "cabind/cli/secoc_sign_command.hpp"
 #include "cabind/daemon/run_daemon.hpp"
 #include "cabind/daemon/send_command.hpp"
+#include "cabind_build_info.hpp"
 
 namespace {
 
+// What --help prints. The man page (packaging/man/cabind.8) says the same; a test
+// (package.man_pages_match_help) checks that every option here is described there.
 constexpr const char* usage =
-    "usage: cabind --config FILE [--control-socket PATH] [--state-dir DIR]   run the daemon\n"
+    "usage: cabind --config FILE [OPTION]...                run the daemon\n"
     "       cabind --check --config FILE                    validate a configuration\n"
     "       cabind --config FILE --replay LOG [--out OUT] [--tz ZONE] [--time log|local]\n"
     "                                                  run the engine on a candump log\n"
@@ -27,7 +30,16 @@ constexpr const char* usage =
     "       cabind send --interface IFACE [--fd] FRAME...   put frames on a CAN interface\n"
     "       cabind secoc sign --key FILE --data-id N --counter N FRAME...\n"
     "                                                  SecOC-secure frames (profile 1)\n"
-    "       cabind --version\n"
+    "       cabind --version                                version and git revision\n"
+    "       cabind --help                                   this text\n"
+    "Daemon options:\n"
+    "  --control-socket PATH   control socket (default $RUNTIME_DIRECTORY/cabind.sock,\n"
+    "                          else ./cabind.sock)\n"
+    "  --state-dir DIR         learned preferences in DIR/preferences.sqlite (default\n"
+    "                          $STATE_DIRECTORY; without either, in memory only)\n"
+    "  --allow-uid UID         also serve this user on the control socket (repeatable)\n"
+    "  --allow-gid GID         also serve this group on the control socket (repeatable)\n"
+    "  --tick MS               engine clock period in milliseconds (default 10)\n"
     "Logging: SPDLOG_LEVEL=debug|info|warn|error (default info), to stderr.\n";
 
 bool has(const std::vector<std::string>& words, const char* flag) {
@@ -51,7 +63,8 @@ int main(int argc, char** argv) {
   const std::span<const std::string> all(words);
   const std::span<const std::string> rest = all.subspan(1);
   if (words[0] == "--version") {
-    std::cout << "cabind " << CABIND_VERSION << '\n';
+    std::cout << "cabind " << cabind::build_info::version << " (git "
+              << cabind::build_info::revision << ")\n";
     return 0;
   }
   if (words[0] == "decode") return cabind::cli::run_decode(rest, std::cin, std::cout, std::cerr);

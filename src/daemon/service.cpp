@@ -5,6 +5,7 @@
 #include <csignal>
 #include <ctime>
 
+#include "bus_port.hpp"
 #include "cabind/config/loader.hpp"
 #include "generation.hpp"
 
@@ -14,7 +15,6 @@ using nlohmann::json;
 
 namespace {
 
-constexpr std::size_t recent_audit_lines = 200;
 constexpr std::uint32_t max_decision_logs_per_second = 50;
 constexpr std::size_t max_pending_decisions = 1024;  // per batch of frames
 
@@ -61,7 +61,6 @@ Service::Service(boost::asio::io_context& io, ServiceOptions options, Notifier& 
       options_(std::move(options)),
       notifier_(notifier),
       tick_timer_(io),
-      bus_retry_timer_(io),
       identify_timer_(io),
       signals_(io, SIGTERM, SIGINT, SIGHUP) {
   if (options_.state_dir.empty()) {
@@ -91,18 +90,45 @@ std::unique_ptr<Service::Generation> Service::load(diag::Diagnostics& diagnostic
   if (!loaded.ok()) return nullptr;
   auto generation = std::make_unique<Generation>();
   generation->config = std::move(*loaded.config);
-  const config::Bus& bus = generation->config.buses.front();
-  if (!bus_) bus_ = std::make_unique<BusSlot>(bus.interface);
   generation->plan = engine::compile(generation->config, diagnostics);
   if (!generation->plan) return nullptr;
+  ensure_ports(generation->config);
+  std::vector<can::Bus*> buses;
+  for (std::size_t b = 0; b < generation->plan->buses.size(); ++b)
+    buses.push_back(&ports_[b]->slot);
   generation->engine =
-      std::make_unique<engine::Engine>(*generation->plan, *bus_, *this, *preferences_, freshness_);
+      std::make_unique<engine::Engine>(*generation->plan, buses, *this, *preferences_, freshness_);
   return generation;
+}
+
+void Service::ensure_ports(const config::Config& config) {
+  while (ports_.size() < config.buses.size()) {
+    ports_.push_back(std::make_unique<Port>(*this, ports_.size(), io_));
+    ports_.back()->slot.set_sink(ports_.back().get());
+  }
+  // A port not yet opened takes its bus's interface now (a reload re-points open ones).
+  for (std::size_t b = 0; b < config.buses.size(); ++b) {
+    Port& port = *ports_[b];
+    if (port.slot.attached()) continue;
+    port.slot.reset(config.buses[b].interface);
+    port.name = config.buses[b].name;
+    port.fd = config.buses[b].fd;
+  }
+}
+
+std::size_t Service::bus_count() const noexcept {
+  return active_ ? active_->plan->buses.size() : 0;
+}
+
+bool Service::all_buses_open() const noexcept {
+  for (std::size_t b = 0; b < bus_count(); ++b) {
+    if (!ports_[b]->slot.attached()) return false;
+  }
+  return true;
 }
 
 void Service::start() {
   started_ = std::chrono::steady_clock::now();
-  bus_->set_sink(this);
   apply_filters();
   if (!options_.control_socket.empty()) {
     control_ = std::make_unique<control::Server>(
@@ -112,56 +138,62 @@ void Service::start() {
     control_->start();
   }
   wait_signals();
-  open_bus();
+  for (std::size_t b = 0; b < bus_count(); ++b)
+    open_bus(b);
   tick();
   spdlog::info("cabind started with {} ({} profiles, {} rules)", options_.config_file.string(),
                active_->config.profiles.size(), active_->config.rules.size());
 }
 
 void Service::apply_filters() {
-  // The kernel delivers only the messages that carry a bound signal.
-  bus_->set_filters(active_->plan->filters);
+  // The kernel delivers only the messages that carry a bound signal, per bus.
+  for (std::size_t b = 0; b < bus_count(); ++b)
+    ports_[b]->slot.set_filters(active_->plan->buses[b].filters);
 }
 
-void Service::open_bus() {
-  if (stopping_ || bus_->attached()) return;
-  const config::Bus& bus = active_->config.buses.front();
+void Service::open_bus(std::size_t index) {
+  Port& port = *ports_[index];
+  if (stopping_ || port.slot.attached()) return;
+  const std::string interface(port.slot.interface_name());
   try {
-    auto opened = std::make_unique<can::SocketCanBus>(io_, bus.interface,
-                                                      can::SocketCanOptions{.fd = bus.fd});
-    bus_->attach(std::move(opened));
-    bus_->bus()->start();
-    bus_retry_delay_ = std::chrono::milliseconds(100);
-    spdlog::info("bus {} open ({})", bus.interface, bus.fd ? "CAN FD" : "classic CAN");
+    auto opened =
+        std::make_unique<can::SocketCanBus>(io_, interface, can::SocketCanOptions{.fd = port.fd});
+    port.slot.attach(std::move(opened));
+    port.slot.bus()->start();
+    port.retry_delay = std::chrono::milliseconds(100);
+    spdlog::info("bus {} open on {} ({})", port.name, interface,
+                 port.fd ? "CAN FD" : "classic CAN");
     update_status();
-    if (!ready_sent_) {
+    if (!ready_sent_ && all_buses_open()) {
       notifier_.ready();
       ready_sent_ = true;
     }
   } catch (const can::BusOpenError& e) {
-    spdlog::warn("{}; retrying in {} ms", e.what(), bus_retry_delay_.count());
-    notifier_.status("waiting for CAN interface " + bus.interface + ": " + e.what());
-    schedule_bus_retry();
+    spdlog::warn("{}; retrying in {} ms", e.what(), port.retry_delay.count());
+    notifier_.status("waiting for CAN interface " + interface + " (bus " + port.name +
+                     "): " + e.what());
+    schedule_bus_retry(index);
   } catch (const std::exception& e) {
     on_exception("opening the bus", e.what());  // unexpected, but the bus is still wanted
-    if (!stopping_) schedule_bus_retry();
+    if (!stopping_) schedule_bus_retry(index);
   }
 }
 
-void Service::schedule_bus_retry() {
-  bus_retry_timer_.expires_after(bus_retry_delay_);
-  bus_retry_delay_ = std::min(bus_retry_delay_ * 2, options_.bus_retry_max);
-  bus_retry_timer_.async_wait([this](const boost::system::error_code& ec) {
-    if (!ec) guarded("bus retry", [this] { open_bus(); });
+void Service::schedule_bus_retry(std::size_t index) {
+  Port& port = *ports_[index];
+  port.retry_timer.expires_after(port.retry_delay);
+  port.retry_delay = std::min(port.retry_delay * 2, options_.bus_retry_max);
+  port.retry_timer.async_wait([this, index](const boost::system::error_code& ec) {
+    if (!ec) guarded("bus retry", [this, index] { open_bus(index); });
   });
 }
 
-void Service::on_frames(std::span<const can::Frame> frames) noexcept {
+void Service::on_frames(std::size_t bus, std::span<const can::Frame> frames) noexcept {
   engine::Engine& engine = *active_->engine;
-  engine.on_frames(frames);
+  engine.on_frames(bus, frames);
   // After the batch, off the frame path: learned values to the store, decisions to the log.
   if (!engine.learned().empty()) store_learned();
-  if (!engine.secoc().empty()) store_freshness();
+  if (!engine.secoc(bus).empty()) store_freshness();
   if (!pending_audit_.empty()) report_decisions();
 }
 
@@ -173,16 +205,20 @@ void Service::store_freshness() noexcept {
   guarded("storing SecOC freshness counters", [this] { active_->engine->store_freshness(); });
 }
 
-void Service::on_bus_state(can::BusState state) noexcept {
+void Service::on_bus_state(std::size_t bus, can::BusState state) noexcept {
   guarded("bus state", [&] {
+    if (bus >= bus_count()) return;  // a port the active configuration no longer uses
+    const Port& port = *ports_[bus];
     if (state == can::BusState::up) {
-      spdlog::info("bus {} is up", bus_->interface_name());
+      spdlog::info("bus {} is up", port.slot.interface_name());
       // Commands the bus refused while it was down go out now, not at their next retry.
-      active_->engine->on_bus_up();
-      if (!pending_audit_.empty()) report_decisions();
+      active_->engine->on_bus_up(bus);
     } else {
-      spdlog::warn("bus {} is {}", bus_->interface_name(), can::to_string(state));
+      spdlog::warn("bus {} is {}", port.slot.interface_name(), can::to_string(state));
+      // Its signals are not known any more: the interlocks that read one block now.
+      active_->engine->on_bus_down(bus);
     }
+    if (!pending_audit_.empty()) report_decisions();
     update_status();
   });
 }
@@ -202,14 +238,8 @@ void Service::record(const engine::AuditEvent& event) noexcept {
 void Service::report_decisions() noexcept {
   try {
     bool driver_changed = false;
-    // Only the last recent_audit_lines of a batch can stay in `recent`: under a flood of
-    // decisions (junk identity frames) the others are counted, not formatted, unless the
-    // log or a subscriber takes them.
-    const std::size_t first_kept =
-        pending_audit_.size() > recent_audit_lines ? pending_audit_.size() - recent_audit_lines : 0;
-    for (std::size_t i = 0; i < pending_audit_.size(); ++i) {
-      const engine::AuditEvent& event = pending_audit_[i];
-      report(event, i >= first_kept);
+    for (const engine::AuditEvent& event : pending_audit_) {
+      report(event);
       driver_changed = driver_changed || event.kind == engine::AuditKind::driver_changed ||
                        event.kind == engine::AuditKind::driver_left;
     }
@@ -248,12 +278,15 @@ bool Service::take_log_slot() {
   return false;
 }
 
-void Service::report(const engine::AuditEvent& event, bool keep_recent) {
+void Service::report(const engine::AuditEvent& event) {
+  // The recent list keeps the event, not its line: under a flood of junk identity frames
+  // the engine decides on every frame and `status` asks rarely (RecentDecisions).
+  recent_.keep(event);
   const bool log = take_log_slot();
   // Building and serialising the event was half of the daemon's instructions per frame
   // (callgrind, docs/performance.md): do it only when a client has subscribed.
   const bool publish = control_ && control_->subscriber_count() > 0;
-  if (!log && !publish && !keep_recent) return;  // counted in audit_counts_ already
+  if (!log && !publish) return;  // counted in audit_counts_ already
   std::string line = engine::format_audit(event);
   if (log) spdlog::info("{}", line);
   if (publish) {
@@ -271,9 +304,6 @@ void Service::report(const engine::AuditEvent& event, bool keep_recent) {
     if (event.has_value) published["value"] = event.value;
     control_->publish(published);
   }
-  if (!keep_recent) return;
-  recent_audit_.push_back(std::move(line));
-  if (recent_audit_.size() > recent_audit_lines) recent_audit_.pop_front();
 }
 
 void Service::tick() {
@@ -341,16 +371,30 @@ bool Service::reload() {
     update_status();
     return false;
   }
-  const bool same_bus =
-      next->config.buses.front().interface == active_->config.buses.front().interface &&
-      next->config.buses.front().fd == active_->config.buses.front().fd;
   if (!driver_id.empty()) next->engine->restore_driver(driver_id);
   learned_overflow_ += active_->engine->learned().overflow();
+  recent_.freeze();  // its events hold views into the generation replaced here
   active_ = std::move(next);
   ++reloads_;
-  if (!same_bus) bus_->reset(active_->config.buses.front().interface);
+  // A bus whose interface, FD mode or name changed is reopened; the others stay open.
+  for (std::size_t b = 0; b < bus_count(); ++b) {
+    Port& port = *ports_[b];
+    const config::Bus& bus = active_->config.buses[b];
+    if (port.slot.interface_name() == bus.interface && port.fd == bus.fd && port.name == bus.name)
+      continue;
+    port.retry_timer.cancel();
+    port.slot.reset(bus.interface);
+    port.name = bus.name;
+    port.fd = bus.fd;
+  }
+  for (std::size_t b = bus_count(); b < ports_.size(); ++b) {
+    ports_[b]->retry_timer.cancel();
+    ports_[b]->slot.reset("");  // no longer configured: closed
+  }
   apply_filters();
-  if (!same_bus) open_bus();
+  // Reopened, new and still missing buses (open_bus re-arms a pending retry's timer).
+  for (std::size_t b = 0; b < bus_count(); ++b)
+    open_bus(b);
   spdlog::info("reloaded {} ({} profiles, {} rules)", options_.config_file.string(),
                active_->config.profiles.size(), active_->config.rules.size());
   notifier_.send("READY=1");
@@ -369,10 +413,12 @@ void Service::shut_down(int exit_code) {
     boost::system::error_code ignored;
     signals_.cancel(ignored);
     tick_timer_.cancel();
-    bus_retry_timer_.cancel();
     identify_timer_.cancel();
     if (control_) control_->stop();
-    if (bus_->bus() != nullptr) bus_->bus()->stop();
+    for (const auto& port : ports_) {
+      port->retry_timer.cancel();
+      if (port->slot.bus() != nullptr) port->slot.bus()->stop();
+    }
     // Everything learned is on disk before the process ends.
     active_->engine->store_learned();
     active_->engine->store_freshness();
@@ -385,8 +431,11 @@ void Service::shut_down(int exit_code) {
 
 void Service::update_status() {
   const profile::Profile* driver = active_->engine->driver();
-  std::string text = "driver " + (driver != nullptr ? driver->id : std::string("none")) + "; bus " +
-                     std::string(bus_->interface_name()) + " " + std::string(bus_->state());
+  std::string text = "driver " + (driver != nullptr ? driver->id : std::string("none"));
+  for (std::size_t b = 0; b < bus_count(); ++b) {
+    text += "; bus " + std::string(ports_[b]->slot.interface_name()) + " " +
+            std::string(ports_[b]->slot.state());
+  }
   if (text == last_status_) return;
   last_status_ = text;
   notifier_.status(text);

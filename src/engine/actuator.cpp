@@ -4,6 +4,7 @@
 #include <array>
 #include <cmath>
 #include <limits>
+#include <stdexcept>
 #include <utility>
 
 namespace cabind::engine {
@@ -38,6 +39,11 @@ std::string_view encode_failure(dbc::EncodeStatus status) noexcept {
   return "not encodable";
 }
 
+// Sorts a bus's messages after those of lower buses (one bus: the codec's order).
+std::uint32_t message_key(const OutputSpec& spec) noexcept {
+  return std::uint32_t{spec.bus} << 16U | spec.ref.message;
+}
+
 bool is_due(Phase phase) noexcept {
   return phase == Phase::blocked || phase == Phase::deferred || phase == Phase::unsent ||
          phase == Phase::awaiting;
@@ -69,38 +75,36 @@ std::string_view to_string(Phase phase) noexcept {
 
 Actuator::Actuator(const dbc::Codec& codec, can::Bus& bus, AuditSink& audit,
                    std::vector<OutputSpec> outputs, const std::vector<Interlock>& interlocks)
-    : codec_(codec),
-      bus_(bus),
+    : Actuator(std::array<const dbc::Codec*, 1>{&codec}, std::array<can::Bus*, 1>{&bus}, audit,
+               std::move(outputs), interlocks) {}
+
+Actuator::Actuator(std::span<const dbc::Codec* const> codecs, std::span<can::Bus* const> buses,
+                   AuditSink& audit, std::vector<OutputSpec> outputs,
+                   const std::vector<Interlock>& interlocks)
+    : codecs_(codecs.begin(), codecs.end()),
+      buses_(buses.begin(), buses.end()),
       audit_(audit),
       specs_(std::move(outputs)),
       interlocks_(interlocks),
       states_(specs_.size()) {
-  // Dense message indices in the codec's order, for only the messages outputs write.
-  std::vector<std::uint16_t> written_messages;
-  for (const OutputSpec& spec : specs_)
-    written_messages.push_back(spec.ref.message);
+  if (codecs_.size() != buses_.size()) throw std::invalid_argument("one codec per bus");
+  // Dense message indices in (bus, codec index) order, for only the messages outputs write.
+  std::vector<std::uint32_t> written_messages;
+  for (const OutputSpec& spec : specs_) {
+    if (spec.bus >= buses_.size()) throw std::invalid_argument("output on an unknown bus");
+    written_messages.push_back(message_key(spec));
+  }
   std::sort(written_messages.begin(), written_messages.end());
   written_messages.erase(std::unique(written_messages.begin(), written_messages.end()),
                          written_messages.end());
   messages_.resize(written_messages.size());
   for (std::size_t m = 0; m < written_messages.size(); ++m) {
-    const dbc::Message& dbc_message = codec.message(written_messages[m]);
-    std::array<std::uint8_t, can::max_fd_size> zeros{};
-    const std::span<const std::uint8_t> payload(zeros.data(), dbc_message.size);
-    auto frame = dbc_message.fd
-                     ? can::Frame::fd(dbc_message.id, payload, dbc_message.extended)
-                     : can::Frame::classic(dbc_message.id, payload, dbc_message.extended);
-    if (frame) messages_[m].shadow = *frame;
-    for (std::size_t s = 0; s < dbc_message.signals.size(); ++s) {
-      const auto& start = dbc_message.signals[s].start_value;
-      if (!start || *start < 0) continue;
-      const dbc::SignalRef ref{written_messages[m], static_cast<std::uint16_t>(s)};
-      codec.encode_raw(ref, static_cast<std::uint64_t>(*start), messages_[m].shadow.mutable_data());
-    }
+    messages_[m].bus = static_cast<std::uint8_t>(written_messages[m] >> 16U);
+    init_shadow(messages_[m], static_cast<std::uint16_t>(written_messages[m] & 0xFFFFU));
   }
   for (std::size_t o = 0; o < specs_.size(); ++o) {
     const auto it =
-        std::lower_bound(written_messages.begin(), written_messages.end(), specs_[o].ref.message);
+        std::lower_bound(written_messages.begin(), written_messages.end(), message_key(specs_[o]));
     states_[o].message = static_cast<std::uint16_t>(it - written_messages.begin());
     MessageState& message = messages_[states_[o].message];
     message.outputs.push_back(o);
@@ -110,6 +114,23 @@ Actuator::Actuator(const dbc::Codec& codec, can::Bus& bus, AuditSink& audit,
   sending_.reserve(specs_.size());
   cyclic_.reserve(messages_.size());
   dirty_.reserve(messages_.size());
+}
+
+// The message's frame at its DBC start values (zeros where the DBC gives none).
+void Actuator::init_shadow(MessageState& state, std::uint16_t message) const {
+  const dbc::Codec& codec = *codecs_[state.bus];
+  const dbc::Message& dbc_message = codec.message(message);
+  std::array<std::uint8_t, can::max_fd_size> zeros{};
+  const std::span<const std::uint8_t> payload(zeros.data(), dbc_message.size);
+  auto frame = dbc_message.fd ? can::Frame::fd(dbc_message.id, payload, dbc_message.extended)
+                              : can::Frame::classic(dbc_message.id, payload, dbc_message.extended);
+  if (frame) state.shadow = *frame;
+  for (std::size_t s = 0; s < dbc_message.signals.size(); ++s) {
+    const auto& start = dbc_message.signals[s].start_value;
+    if (!start || *start < 0) continue;
+    const dbc::SignalRef ref{message, static_cast<std::uint16_t>(s)};
+    codec.encode_raw(ref, static_cast<std::uint64_t>(*start), state.shadow.mutable_data());
+  }
 }
 
 void Actuator::emit(AuditKind kind, std::size_t output, can::Timestamp now, std::string_view detail,
@@ -202,7 +223,7 @@ void Actuator::try_send(std::size_t output, const rules::EvalContext& context,
     return;
   }
   MessageState& message = messages_[state.message];
-  const dbc::EncodeStatus status = codec_.encode(
+  const dbc::EncodeStatus status = codec_of(output).encode(
       spec.ref, state.command, message.shadow.mutable_data(), dbc::RangePolicy::clamp);
   if (!written(status)) {
     state.phase = Phase::failed;
@@ -225,13 +246,13 @@ can::SendStatus Actuator::transmit(std::uint16_t index, const rules::EvalContext
   // Never let this frame repeat a command whose interlock does not hold now.
   for (const std::size_t other : message.outputs) {
     if (!states_[other].in_shadow || interlock_holds(other, context, nullptr)) continue;
-    const auto& start = codec_.signal(specs_[other].ref).start_value;
-    codec_.encode_raw(specs_[other].ref,
-                      start && *start > 0 ? static_cast<std::uint64_t>(*start) : 0U,
-                      frame.mutable_data());
+    const auto& start = codec_of(other).signal(specs_[other].ref).start_value;
+    codec_of(other).encode_raw(specs_[other].ref,
+                               start && *start > 0 ? static_cast<std::uint64_t>(*start) : 0U,
+                               frame.mutable_data());
   }
   frame.set_time(now);
-  return bus_.send(frame);
+  return buses_[message.bus]->send(frame);
 }
 
 void Actuator::settle_sent(std::size_t output, can::SendStatus status,
@@ -332,9 +353,9 @@ FeedbackResult Actuator::on_feedback(std::size_t output, double value,
 
 void Actuator::adopt(std::size_t output, double value) noexcept {
   State& state = states_[output];
-  const dbc::EncodeStatus status =
-      codec_.encode(specs_[output].ref, value, messages_[state.message].shadow.mutable_data(),
-                    dbc::RangePolicy::clamp);
+  const dbc::EncodeStatus status = codec_of(output).encode(
+      specs_[output].ref, value, messages_[state.message].shadow.mutable_data(),
+      dbc::RangePolicy::clamp);
   if (!written(status)) return;  // a decoded feedback value is finite; keep the old command
   state.command = value;
   state.has_command = true;
@@ -458,6 +479,16 @@ void Actuator::service(const rules::EvalContext& context, can::Timestamp now) no
 void Actuator::on_bus_up(const rules::EvalContext& context, can::Timestamp now) noexcept {
   for (const std::uint32_t output : due_) {
     if (states_[output].phase == Phase::unsent) states_[output].due = now;
+  }
+  service(context, now);
+}
+
+void Actuator::on_bus_up(std::size_t bus, const rules::EvalContext& context,
+                         can::Timestamp now) noexcept {
+  for (const std::uint32_t output : due_) {
+    if (states_[output].phase == Phase::unsent && specs_[output].bus == bus) {
+      states_[output].due = now;
+    }
   }
   service(context, now);
 }

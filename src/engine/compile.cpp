@@ -18,6 +18,20 @@ std::optional<std::uint32_t> Plan::slot(std::string_view name) const noexcept {
   return std::nullopt;
 }
 
+std::optional<std::size_t> Plan::bus(std::string_view name) const noexcept {
+  for (std::size_t b = 0; b < buses.size(); ++b) {
+    if (buses[b].name == name) return b;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::size_t> Plan::bus_of_interface(std::string_view name) const noexcept {
+  for (std::size_t b = 0; b < buses.size(); ++b) {
+    if (buses[b].interface == name) return b;
+  }
+  return std::nullopt;
+}
+
 std::unique_ptr<const Plan> compile(const config::Config& config, diag::Diagnostics& diagnostics) {
   if (config.buses.empty()) {
     diagnostics.error({config.file, 0, 0}, "the configuration has no bus");

@@ -1,16 +1,34 @@
 #include "cabind/engine/engine.hpp"
 
 #include <algorithm>
+#include <array>
 #include <bit>
+#include <stdexcept>
 #include <string>
 #include <variant>
 
 namespace cabind::engine {
+
 namespace {
 
-// The plan's SecOC specs with the counters the store kept.
-std::vector<signal::SecocSpec> restored(const Plan& plan, const FreshnessStore* freshness) {
-  std::vector<signal::SecocSpec> specs = plan.secoc;
+std::vector<const dbc::Codec*> codecs_of(const Plan& plan) {
+  std::vector<const dbc::Codec*> codecs;
+  for (const BusPlan& bus : plan.buses)
+    codecs.push_back(bus.codec.get());
+  return codecs;
+}
+
+std::span<can::Bus* const> checked(const Plan& plan, std::span<can::Bus* const> buses) {
+  if (buses.size() != plan.buses.size()) {
+    throw std::invalid_argument("the plan has " + std::to_string(plan.buses.size()) +
+                                " buses, the engine was given " + std::to_string(buses.size()));
+  }
+  return buses;
+}
+
+// A bus's SecOC specs with the counters the store kept.
+std::vector<signal::SecocSpec> restored(const BusPlan& bus, const FreshnessStore* freshness) {
+  std::vector<signal::SecocSpec> specs = bus.secoc;
   if (freshness != nullptr) {
     for (signal::SecocSpec& spec : specs)
       spec.last_counter = freshness->freshness(spec.params.data_id);
@@ -20,16 +38,16 @@ std::vector<signal::SecocSpec> restored(const Plan& plan, const FreshnessStore* 
 
 }  // namespace
 
-Engine::Engine(const Plan& plan, can::Bus& bus, AuditSink& audit, PreferenceStore& preferences,
-               FreshnessStore* freshness)
+Engine::Engine(const Plan& plan, std::span<can::Bus* const> buses, AuditSink& audit,
+               PreferenceStore& preferences, FreshnessStore* freshness)
     : plan_(plan),
       audit_(audit),
       preferences_(preferences),
       freshness_(freshness),
       table_(plan.timeouts),
-      router_(*plan.codec, plan.bindings, plan.integrity, restored(plan, freshness)),
+      frames_seen_(plan.buses.size(), 0),
       identity_(plan.identity, plan.profiles, plan.identity_windows),
-      actuator_(*plan.codec, bus, audit, plan.specs, plan.interlocks),
+      actuator_(codecs_of(plan), checked(plan, buses), audit, plan.specs, plan.interlocks),
       rule_states_(plan.rules.size()),
       profile_values_(plan.profile_paths.size(), 0.0),
       profile_validity_(plan.profile_paths.size(), signal::kMissing),
@@ -37,11 +55,31 @@ Engine::Engine(const Plan& plan, can::Bus& bus, AuditSink& audit, PreferenceStor
       pending_words_((plan.outputs.size() + 63) / 64, 0),
       scratch_(plan.slot_count() + 1, 0),
       presented_(plan.slot_count() + 1, 0) {
+  routers_.reserve(plan.buses.size());
+  for (std::size_t b = 0; b < plan.buses.size(); ++b) {
+    const BusPlan& bus = plan.buses[b];
+    routers_.emplace_back(*bus.codec, bus.bindings, bus.integrity, restored(bus, freshness));
+    watch_secoc(b);
+  }
+  secoc_begin_.push_back(monitors_.size());
+  update_lifecycle(can::Timestamp{});
+}
+
+Engine::Engine(const Plan& plan, can::Bus& bus, AuditSink& audit, PreferenceStore& preferences,
+               FreshnessStore* freshness)
+    : Engine(plan, std::array<can::Bus*, 1>{&bus}, audit, preferences, freshness) {}
+
+// A monitor, the event texts and the counter last stored for each SecOC message of `bus`.
+void Engine::watch_secoc(std::size_t bus) {
+  const BusPlan& plan = plan_.buses[bus];
+  secoc_begin_.push_back(monitors_.size());
   for (std::size_t i = 0; i < plan.secoc.size(); ++i) {
-    const signal::SecocVerifier& verifier = router_.secoc()[i];
+    const signal::SecocVerifier& verifier = routers_[bus].secoc()[i];
     const SecocAlarm& alarm = plan.secoc_alarms[i];
-    const std::string name = plan.codec->message(verifier.message()).name + " (Data ID " +
-                             std::to_string(verifier.data_id()) + ")";
+    // Named as vehicle.yaml names it: with its bus when the vehicle has several.
+    const std::string bus_prefix = plan_.buses.size() > 1 ? plan.name + ":" : std::string();
+    const std::string name = bus_prefix + plan.codec->message(verifier.message()).name +
+                             " (Data ID " + std::to_string(verifier.data_id()) + ")";
     monitors_.emplace_back(alarm.failures, alarm.window);
     secoc_report_details_.push_back(name + " failed SecOC verification");
     secoc_alarm_details_.push_back(
@@ -51,36 +89,59 @@ Engine::Engine(const Plan& plan, can::Bus& bus, AuditSink& audit, PreferenceStor
         " ms");
     stored_.push_back(verifier.counter());
   }
-  update_lifecycle(can::Timestamp{});
+}
+
+std::uint64_t Engine::unauthentic_frames() const noexcept {
+  std::uint64_t frames = 0;
+  for (const signal::FrameRouter& router : routers_)
+    frames += router.unauthentic_frames();
+  return frames;
+}
+
+std::span<const signal::SecocVerifier> Engine::secoc(std::size_t bus) const noexcept {
+  if (bus >= routers_.size()) return {};
+  return routers_[bus].secoc();
+}
+
+std::span<const AuthenticationMonitor> Engine::secoc_monitors(std::size_t bus) const noexcept {
+  if (bus >= routers_.size()) return {};
+  return std::span<const AuthenticationMonitor>(monitors_).subspan(
+      secoc_begin_[bus], secoc_begin_[bus + 1] - secoc_begin_[bus]);
 }
 
 std::size_t Engine::store_freshness() {
   std::size_t stored = 0;
-  for (std::size_t i = 0; i < stored_.size(); ++i) {
-    const signal::SecocVerifier& verifier = router_.secoc()[i];
-    if (verifier.counter() == stored_[i]) continue;
-    if (freshness_ != nullptr) freshness_->keep_freshness(verifier.data_id(), *verifier.counter());
-    stored_[i] = verifier.counter();
-    ++stored;
+  for (std::size_t bus = 0; bus < routers_.size(); ++bus) {
+    const std::span<const signal::SecocVerifier> verifiers = routers_[bus].secoc();
+    for (std::size_t i = 0; i < verifiers.size(); ++i) {
+      const signal::SecocVerifier& verifier = verifiers[i];
+      std::optional<std::uint64_t>& last = stored_[secoc_begin_[bus] + i];
+      if (verifier.counter() == last) continue;
+      if (freshness_ != nullptr)
+        freshness_->keep_freshness(verifier.data_id(), *verifier.counter());
+      last = verifier.counter();
+      ++stored;
+    }
   }
   return stored;
 }
 
-void Engine::on_unauthentic(std::uint16_t secoc, can::Timestamp now) noexcept {
-  AuthenticationMonitor& monitor = monitors_[secoc];
+void Engine::on_unauthentic(std::size_t bus, std::uint16_t secoc, can::Timestamp now) noexcept {
+  const std::size_t index = secoc_begin_[bus] + secoc;
+  AuthenticationMonitor& monitor = monitors_[index];
   const AuthenticationReport report = monitor.failed(now);
   AuditEvent event;
   event.time = now;
   if (report.report) {
     event.kind = AuditKind::unauthentic;
-    event.detail = secoc_report_details_[secoc];
+    event.detail = secoc_report_details_[index];
     event.value = static_cast<double>(monitor.failures());
     event.has_value = true;
     audit_.record(event);
   }
   if (report.alarm) {
     event.kind = AuditKind::secoc_alarm;
-    event.detail = secoc_alarm_details_[secoc];
+    event.detail = secoc_alarm_details_[index];
     event.value = static_cast<double>(monitor.failures());
     event.has_value = true;
     audit_.record(event);
@@ -109,17 +170,26 @@ rules::EvalContext Engine::context() const noexcept {
   return ctx;
 }
 
-void Engine::on_frame(const can::Frame& frame) noexcept {
-  on_frames(std::span<const can::Frame>(&frame, 1));
+std::uint64_t Engine::integrity_failures() const noexcept {
+  std::uint64_t failures = 0;
+  for (const signal::FrameRouter& router : routers_)
+    failures += router.integrity_failures();
+  return failures;
 }
 
-void Engine::on_frames(std::span<const can::Frame> frames) noexcept {
+void Engine::on_frame(std::size_t bus, const can::Frame& frame) noexcept {
+  on_frames(bus, std::span<const can::Frame>(&frame, 1));
+}
+
+void Engine::on_frames(std::size_t bus, std::span<const can::Frame> frames) noexcept {
+  if (bus >= routers_.size()) return;
+  frames_seen_[bus] += frames.size();
   for (const can::Frame& frame : frames)
-    apply(frame);
+    apply(bus, frame);
   advance(now_);  // once per batch: timers, one commit pass, actuation
 }
 
-void Engine::apply(const can::Frame& frame) noexcept {
+void Engine::apply(std::size_t bus, const can::Frame& frame) noexcept {
   // The frame is applied before anything is sent at its time: what it says is the truth
   // at that instant (a BodyInfo "moving" must stop a seat command due at the same time).
   const can::Timestamp now = std::max(frame.time(), now_);
@@ -128,9 +198,9 @@ void Engine::apply(const can::Frame& frame) noexcept {
   handle_changes(std::span<const std::uint32_t>(scratch_.data(), stale), now);
   can::Frame timed = frame;
   timed.set_time(now);
-  const signal::Routed routed = router_.route(timed, table_, scratch_, presented_);
+  const signal::Routed routed = routers_[bus].route(timed, table_, scratch_, presented_);
   if (routed.unauthentic) {
-    on_unauthentic(routed.secoc, now);
+    on_unauthentic(bus, routed.secoc, now);
     return;
   }
   handle_changes(std::span<const std::uint32_t>(scratch_.data(), routed.changed), now);
@@ -173,6 +243,18 @@ void Engine::run_timers(can::Timestamp now) noexcept {
 
 void Engine::on_bus_up() noexcept {
   actuator_.on_bus_up(context(), now_);
+}
+
+void Engine::on_bus_up(std::size_t bus) noexcept {
+  actuator_.on_bus_up(bus, context(), now_);
+}
+
+void Engine::on_bus_down(std::size_t bus) noexcept {
+  std::size_t changed = 0;
+  for (std::uint32_t slot = 0; slot < plan_.slot_bus.size(); ++slot) {
+    if (plan_.slot_bus[slot] == bus && table_.invalidate(slot, now_)) scratch_[changed++] = slot;
+  }
+  handle_changes(std::span<const std::uint32_t>(scratch_.data(), changed), now_);
 }
 
 void Engine::handle_changes(std::span<const std::uint32_t> slots, can::Timestamp now) noexcept {

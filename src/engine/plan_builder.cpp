@@ -54,17 +54,14 @@ std::vector<std::string> PlanSymbols::known_names() const {
 }
 
 bool PlanBuilder::build() {
-  const config::Bus& bus = config_.buses.front();
   symbols_.profiles = config_.profiles.profiles();
   plan_.file = config_.file;
-  plan_.bus_name = bus.name;
-  plan_.interface = bus.interface;
-  plan_.fd = bus.fd;
-  plan_.codec = std::make_unique<dbc::Codec>(bus.database);
   // Views into these names are taken as they are filled: no reallocation afterwards.
   plan_.outputs.reserve(config_.outputs.size());
   plan_.interlock_names.reserve(config_.interlocks.size());
   plan_.rules.reserve(config_.rules.size());
+  add_buses();
+  if (failed()) return false;
   add_signals();
   if (failed()) return false;
   add_outputs();
@@ -85,39 +82,66 @@ bool PlanBuilder::build() {
   return !failed();
 }
 
-// A new slot bound to `ref`, stale after stale_factor cycle times (never without a cycle).
-std::optional<std::uint32_t> PlanBuilder::bind(const config::SignalRef& ref, std::string name) {
-  const config::Bus& bus = config_.buses.front();
-  if (!ref.bus.empty() && ref.bus != bus.name) {
-    diagnostics_.error(ref.where, "signal '" + ref.message + "." + ref.signal + "' is on bus '" +
-                                      ref.bus + "': only the default bus is supported");
+// One codec per bus, in `buses:` order (OutputSpec::bus and Plan::slot_bus are 8 bits).
+void PlanBuilder::add_buses() {
+  constexpr std::size_t kMaxBuses = 255;
+  if (config_.buses.size() > kMaxBuses) {
+    diagnostics_.error(config_.buses[kMaxBuses].where, "more than 255 buses");
+    return;
+  }
+  plan_.buses.reserve(config_.buses.size());
+  for (const config::Bus& bus : config_.buses) {
+    BusPlan& compiled = plan_.buses.emplace_back();
+    compiled.name = bus.name;
+    compiled.interface = bus.interface;
+    compiled.fd = bus.fd;
+    compiled.codec = std::make_unique<dbc::Codec>(bus.database);
+  }
+}
+
+std::optional<PlanBuilder::BusSignal> PlanBuilder::find(const config::SignalRef& ref) {
+  const auto bus = ref.bus.empty() ? std::optional<std::size_t>(0) : plan_.bus(ref.bus);
+  if (!bus) {
+    diagnostics_.error(ref.where, "unknown bus '" + ref.bus + "'");
     return std::nullopt;
   }
-  const auto found = plan_.codec->find_signal(ref.message, ref.signal);
+  const auto found = codec(*bus).find_signal(ref.message, ref.signal);
   if (!found) {
-    diagnostics_.error(ref.where, "unknown DBC signal '" + ref.message + "." + ref.signal + "'");
+    diagnostics_.error(
+        ref.where,
+        "unknown DBC signal '" + ref.message + "." + ref.signal + "'" +
+            (plan_.buses.size() > 1 ? " on bus '" + plan_.buses[*bus].name + "'" : std::string()));
     return std::nullopt;
   }
+  return BusSignal{*bus, *found};
+}
+
+// A new slot bound to `ref`, stale after stale_factor cycle times (never without a cycle).
+std::optional<PlanBuilder::Bound> PlanBuilder::bind(const config::SignalRef& ref,
+                                                    std::string name) {
+  const auto found = find(ref);
+  if (!found) return std::nullopt;
   const auto slot = static_cast<std::uint32_t>(plan_.timeouts.size());
-  const auto cycle = plan_.codec->message(found->message).cycle_time_ms.value_or(0);
+  const auto cycle = codec(found->bus).message(found->ref.message).cycle_time_ms.value_or(0);
   plan_.timeouts.push_back(std::chrono::milliseconds(std::uint64_t{cycle} * config_.stale_factor));
-  plan_.bindings.push_back({slot, *found});
+  plan_.slot_bus.push_back(static_cast<std::uint8_t>(found->bus));
+  plan_.buses[found->bus].bindings.push_back({slot, found->ref});
   plan_.slot_names.push_back(std::move(name));
-  return slot;
+  return Bound{slot, *found};
 }
 
 void PlanBuilder::add_signals() {
   for (const config::SignalMapping& mapping : config_.signals) {
-    const auto slot = bind(mapping.source, mapping.name);
-    if (!slot) continue;
-    const dbc::Signal& dbc_signal = plan_.codec->signal(plan_.bindings.back().ref);
+    const auto bound = bind(mapping.source, mapping.name);
+    if (!bound) continue;
+    const dbc::Signal& dbc_signal = codec(bound->signal.bus).signal(bound->signal.ref);
     std::vector<rules::NamedValue> names;
     for (const auto& value : dbc_signal.values) {
       names.push_back(
           {value.name, static_cast<double>(value.raw) * dbc_signal.factor + dbc_signal.offset});
     }
-    symbols_.signals.add_signal(mapping.name, *slot, rules::ValueType::number, std::move(names),
-                                dbc_signal.unit);
+    symbols_.signals.add_signal(mapping.name, bound->slot, rules::ValueType::number,
+                                std::move(names), dbc_signal.unit);
   }
   plan_.signal_count = plan_.timeouts.size();
 }
@@ -134,12 +158,10 @@ void PlanBuilder::add_outputs() {
 }
 
 void PlanBuilder::add_output(const config::Output& output) {
-  const auto ref = plan_.codec->find_signal(output.signal.message, output.signal.signal);
-  if (!ref) {
-    diagnostics_.error(output.signal.where, "unknown DBC signal '" + output.signal.message + "." +
-                                                output.signal.signal + "'");
-    return;
-  }
+  const auto target = find(output.signal);
+  if (!target) return;
+  const dbc::SignalRef* ref = &target->ref;
+  const dbc::Codec& bus_codec = codec(target->bus);
   OutputPlan& info = plan_.outputs.emplace_back();
   info.name = output.name;
   info.learn = output.learn;
@@ -148,22 +170,24 @@ void PlanBuilder::add_output(const config::Output& output) {
   info.role = output.role.kind;
   OutputSpec spec;
   spec.name = info.name;
+  spec.bus = static_cast<std::uint8_t>(target->bus);
   spec.ref = *ref;
   if (output.range) {
     spec.min = output.range->min;
     spec.max = output.range->max;
   }
   spec.cyclic = output.send == config::SendMode::cyclic;
-  const auto cycle_ms = plan_.codec->message(ref->message).cycle_time_ms.value_or(0);
+  const auto cycle_ms = bus_codec.message(ref->message).cycle_time_ms.value_or(0);
   spec.cycle = output.cycle.count() > 0
                    ? std::chrono::nanoseconds(output.cycle)
                    : std::chrono::nanoseconds(std::chrono::milliseconds(cycle_ms));
   if (output.feedback) {
-    if (const auto slot = bind(*output.feedback, output.name + " feedback")) {
-      spec.feedback_slot = static_cast<int>(*slot);
-      const dbc::SignalRef fb_ref = plan_.bindings.back().ref;
-      spec.tolerance = std::fabs(plan_.codec->signal(fb_ref).factor) / 2.0;
-      const auto fb_cycle = plan_.codec->message(fb_ref.message).cycle_time_ms.value_or(0);
+    if (const auto bound = bind(*output.feedback, output.name + " feedback")) {
+      spec.feedback_slot = static_cast<int>(bound->slot);
+      const dbc::Codec& fb_codec = codec(bound->signal.bus);
+      const dbc::SignalRef fb_ref = bound->signal.ref;
+      spec.tolerance = std::fabs(fb_codec.signal(fb_ref).factor) / 2.0;
+      const auto fb_cycle = fb_codec.message(fb_ref.message).cycle_time_ms.value_or(0);
       spec.confirm_timeout = std::chrono::milliseconds(std::max<std::uint32_t>(3 * fb_cycle, 100));
     }
   }

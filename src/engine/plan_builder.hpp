@@ -1,8 +1,8 @@
 #pragma once
 // PlanBuilder: the steps of compile(), one per part of the configuration, in dependency
-// order (signals, outputs, seats, interlocks, rules, identity, integrity, filters). Each step
-// adds its errors to the diagnostics and goes on where it can, so one compile reports as
-// many errors as possible. Private to the engine module.
+// order (buses, signals, outputs, seats, interlocks, rules, identity, integrity, filters). Each
+// step adds its errors to the diagnostics and goes on where it can, so one compile reports as many
+// errors as possible. Private to the engine module.
 
 #include <optional>
 #include <span>
@@ -38,7 +38,20 @@ class PlanBuilder {
   bool build();
 
  private:
-  std::optional<std::uint32_t> bind(const config::SignalRef& ref, std::string name);
+  // A signal of one bus, found in that bus's codec.
+  struct BusSignal {
+    std::size_t bus = 0;
+    dbc::SignalRef ref;
+  };
+  struct Bound {
+    std::uint32_t slot = 0;
+    BusSignal signal;
+  };
+  void add_buses();
+  // The bus a reference names and its signal there; reports an unknown bus or signal.
+  std::optional<BusSignal> find(const config::SignalRef& ref);
+  std::optional<Bound> bind(const config::SignalRef& ref, std::string name);
+  [[nodiscard]] const dbc::Codec& codec(std::size_t bus) const { return *plan_.buses[bus].codec; }
   void add_signals();
   void add_outputs();
   void add_output(const config::Output& output);
@@ -53,6 +66,7 @@ class PlanBuilder {
   void add_dependencies();
   void add_identity();
   void add_integrity();
+  void add_secoc(const config::Secoc& secoc, BusPlan& bus, std::uint16_t message);
   void add_filters();
   void warn_unaccounted_signals();
   std::optional<rules::CompiledExpression> expression(const config::Expression& expression,

@@ -42,10 +42,11 @@ void PlanBuilder::add_identity() {
     }
     plan_.identity_source[symbol->slot] = static_cast<int>(s);
     // Every frame presenting it is reported, and a multiplexed token not selected is withdrawn.
-    for (signal::Binding& binding : plan_.bindings) {
+    const std::size_t bus = plan_.slot_bus[symbol->slot];
+    for (signal::Binding& binding : plan_.buses[bus].bindings) {
       if (binding.slot != symbol->slot) continue;
       binding.presence = true;
-      const auto cycle = plan_.codec->message(binding.ref.message).cycle_time_ms.value_or(0);
+      const auto cycle = codec(bus).message(binding.ref.message).cycle_time_ms.value_or(0);
       plan_.identity_windows.push_back(presence_window(source, std::chrono::milliseconds(cycle)));
     }
     plan_.identity_conditions.emplace_back();
@@ -74,69 +75,78 @@ void PlanBuilder::add_identity() {
 }
 
 void PlanBuilder::add_integrity() {
-  const config::Bus& bus = config_.buses.front();
   for (const config::MessageIntegrity& check : config_.integrity) {
-    const auto message = plan_.codec->find_message(check.message);
-    if (check.bus != bus.name || !message) {
-      diagnostics_.error(check.where, "integrity: message '" + check.message +
-                                          "' is not on the default bus '" + bus.name + "'");
+    const auto bus = check.bus.empty() ? std::optional<std::size_t>(0) : plan_.bus(check.bus);
+    const auto message = bus ? codec(*bus).find_message(check.message) : std::nullopt;
+    if (!message) {
+      diagnostics_.error(check.where, "integrity: message '" + check.message + "' is not on bus '" +
+                                          check.bus + "'");
       continue;
     }
+    const dbc::Codec& bus_codec = codec(*bus);
     signal::IntegritySpec spec;
     spec.message = *message;
-    if (!check.counter.empty())
-      spec.counter = plan_.codec->find_signal(check.message, check.counter);
+    if (!check.counter.empty()) spec.counter = bus_codec.find_signal(check.message, check.counter);
     if (!check.checksum_signal.empty()) {
-      spec.checksum = plan_.codec->find_signal(check.message, check.checksum_signal);
+      spec.checksum = bus_codec.find_signal(check.message, check.checksum_signal);
     }
     spec.algorithm = algorithm(check.checksum_algorithm);
     spec.max_counter_skips = check.max_counter_skips;
     spec.recovery_frames = check.recovery_frames;
-    if (!check.counter.empty() || !check.checksum_signal.empty()) plan_.integrity.push_back(spec);
-    if (check.secoc) {
-      const config::Secoc& secoc = *check.secoc;
-      plan_.secoc.push_back({*message,
-                             {secoc.data_id, secoc.mac_bits, secoc.freshness_bits},
-                             secoc.key,
-                             std::nullopt});
-      plan_.secoc_alarms.push_back({secoc.alarm_failures, secoc.alarm_window});
+    if (!check.counter.empty() || !check.checksum_signal.empty()) {
+      plan_.buses[*bus].integrity.push_back(spec);
     }
+    if (check.secoc) add_secoc(*check.secoc, plan_.buses[*bus], *message);
   }
   // The router checks every spec against the codec: one built here refuses what the engine's
   // would, at load time.
-  try {
-    const signal::FrameRouter router(*plan_.codec, plan_.bindings, plan_.integrity, plan_.secoc);
-  } catch (const std::invalid_argument& error) {
-    diagnostics_.error({config_.file, 0, 0}, error.what());
+  for (const BusPlan& bus : plan_.buses) {
+    try {
+      const signal::FrameRouter router(*bus.codec, bus.bindings, bus.integrity, bus.secoc);
+    } catch (const std::invalid_argument& error) {
+      diagnostics_.error({config_.file, 0, 0}, error.what());
+    }
   }
 }
 
-// The kernel delivers only the messages that carry a bound signal.
+// A SecOC message is verified by the router of its own bus.
+void PlanBuilder::add_secoc(const config::Secoc& secoc, BusPlan& bus, std::uint16_t message) {
+  bus.secoc.push_back(
+      {message, {secoc.data_id, secoc.mac_bits, secoc.freshness_bits}, secoc.key, std::nullopt});
+  bus.secoc_alarms.push_back({secoc.alarm_failures, secoc.alarm_window});
+}
+
+// The kernel delivers only the messages that carry a bound signal, on each bus its own.
 void PlanBuilder::add_filters() {
-  for (const signal::Binding& binding : plan_.bindings) {
-    const dbc::Message& message = plan_.codec->message(binding.ref.message);
-    const auto filter = can::Filter::exact(message.id, message.extended);
-    bool known = false;
-    for (const can::Filter& f : plan_.filters)
-      known = known || (f.id == filter.id && f.extended == filter.extended);
-    if (!known) plan_.filters.push_back(filter);
+  for (BusPlan& bus : plan_.buses) {
+    for (const signal::Binding& binding : bus.bindings) {
+      const dbc::Message& message = bus.codec->message(binding.ref.message);
+      const auto filter = can::Filter::exact(message.id, message.extended);
+      bool known = false;
+      for (const can::Filter& f : bus.filters)
+        known = known || (f.id == filter.id && f.extended == filter.extended);
+      if (!known) bus.filters.push_back(filter);
+    }
   }
 }
 
 // A command frame carries every signal of its message: one that no output writes goes out
 // at its GenSigStartValue (0 when the DBC gives none) in every frame the actuator sends.
 void PlanBuilder::warn_unaccounted_signals() {
-  std::vector<bool> warned(plan_.codec->message_count(), false);
+  std::vector<std::vector<bool>> warned;
+  for (const BusPlan& bus : plan_.buses)
+    warned.emplace_back(bus.codec->message_count(), false);
   for (std::size_t o = 0; o < plan_.specs.size(); ++o) {
-    const std::uint16_t index = plan_.specs[o].ref.message;
-    if (warned[index]) continue;
-    warned[index] = true;
-    const dbc::Message& message = plan_.codec->message(index);
+    const OutputSpec& output = plan_.specs[o];
+    const std::uint16_t index = output.ref.message;
+    if (warned[output.bus][index]) continue;
+    warned[output.bus][index] = true;
+    const dbc::Message& message = codec(output.bus).message(index);
     for (std::size_t s = 0; s < message.signals.size(); ++s) {
       const dbc::SignalRef ref{index, static_cast<std::uint16_t>(s)};
       bool written = false;
       for (const OutputSpec& spec : plan_.specs)
-        written = written || spec.ref == ref;
+        written = written || (spec.bus == output.bus && spec.ref == ref);
       if (written) continue;
       const dbc::Signal& signal = message.signals[s];
       const double raw = signal.start_value.value_or(0.0);

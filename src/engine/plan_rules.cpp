@@ -74,7 +74,8 @@ std::optional<ActionPlan> PlanBuilder::action(const config::Rule& rule,
   ActionPlan out;
   out.output = static_cast<std::size_t>(it - config_.outputs.begin());
   // A one-bit output (an on/off request) takes a boolean, every other a number.
-  const bool flag = plan_.codec->signal(plan_.specs[out.output].ref).length == 1;
+  const OutputSpec& spec = plan_.specs[out.output];
+  const bool flag = codec(spec.bus).signal(spec.ref).length == 1;
   out.value = expression(set.value, flag ? rules::ValueType::boolean : rules::ValueType::number);
   if (!out.value) return std::nullopt;
   return out;

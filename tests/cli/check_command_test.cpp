@@ -30,7 +30,7 @@ TEST(CheckCommand, ValidConfigPrintsOneSummaryLineAndExitsZero) {
       std::array<std::string, 3>{"--check", "--config", kSource + "/config/demo/vehicle.yaml"});
   EXPECT_EQ(run.status, 0) << run.err;
   EXPECT_TRUE(run.err.empty()) << run.err;
-  EXPECT_NE(run.out.find(": ok: 1 bus, 12 signals, 12 outputs, 1 interlock, 4 identity sources, "
+  EXPECT_NE(run.out.find(": ok: 2 buses, 13 signals, 12 outputs, 1 interlock, 4 identity sources, "
                          "4 profiles, 8 rules\n"),
             std::string::npos)
       << run.out;

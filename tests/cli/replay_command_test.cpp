@@ -26,7 +26,8 @@ std::filesystem::path temp_file(const std::string& name) {
          ("cabind_replay_" + std::to_string(::getpid()) + "_" + name);
 }
 
-// A log: BodyInfo every 100 ms from t0 to t0+duration with `body`, plus `extra` lines.
+// A log: BodyInfo every 100 ms from t0 to t0+duration with `body`, plus `extra` lines, on
+// vcan0 unless they name their interface ("vcan1 230#...").
 std::string write_log(const std::string& name, const std::string& body, double duration,
                       const std::vector<std::pair<double, std::string>>& extra,
                       long start = kMonday0730) {
@@ -42,7 +43,7 @@ std::string write_log(const std::string& name, const std::string& body, double d
     const long micros = std::lround(t * 1e6);
     std::snprintf(stamp, sizeof stamp, "(%ld.%06ld)", start + micros / 1'000'000,
                   micros % 1'000'000);
-    out << stamp << " vcan0 " << frame << "\n";
+    out << stamp << (frame.find(' ') == std::string::npos ? " vcan0 " : " ") << frame << "\n";
   }
   return path.string();
 }
@@ -85,7 +86,9 @@ TEST(ReplayCommand, AliceUnlocksAndTheFramesAndAuditTrailComeOut) {
   // A/C 0x10 | seat heat 2 << 5 = 0x53.
   EXPECT_NE(run.frames.find(") vcan0 200#2B2D5300"), std::string::npos) << run.frames;
   EXPECT_NE(run.frames.find(") vcan0 210#010000000000"), std::string::npos) << run.frames;
-  EXPECT_NE(run.frames.find(") vcan0 220#"), std::string::npos) << "navigation after 10 s";
+  // The destination goes out on the infotainment bus, with its interface.
+  EXPECT_NE(run.frames.find(") vcan1 220#"), std::string::npos) << "navigation after 10 s";
+  EXPECT_EQ(run.frames.find(") vcan0 220#"), std::string::npos) << run.frames;
   std::filesystem::remove(log);
 }
 
@@ -159,6 +162,57 @@ TEST(ReplayCommand, ABlockedRecallNamesTheOperandThatFailedAndItsValue) {
                          "by interlock seat_motion: Vehicle.Speed=50"),
             std::string::npos)
       << run.out;
+  std::filesystem::remove(log);
+}
+
+// Carla's phone on the infotainment bus (vcan1) for 0.8 s (its debounce is 500 ms), the
+// body bus on vcan0, and a third interface no bus of the demo has.
+const std::vector<std::pair<double, std::string>> kTwoInterfaces = {
+    {0.3, "vcan1 230#0101A0A1C4"}, {0.5, "vcan1 230#0101A0A1C4"}, {0.7, "vcan1 230#0101A0A1C4"},
+    {0.9, "vcan1 230#0101A0A1C4"}, {1.1, "vcan1 230#0101A0A1C4"}, {0.4, "can7 120#05000000"},
+    {0.6, "can7 120#05000000"},    {0.8, "can7 120#05000000"}};
+
+TEST(ReplayCommand, ATwoInterfaceLogFeedsEachBusAndIsByteIdenticalAcrossRuns) {
+  const auto log = write_log("two.log", "150#00000000", 12.0, kTwoInterfaces);
+  const ReplayRun first = replay(log);
+  const ReplayRun second = replay(log);
+  EXPECT_EQ(first.code, 0) << first.err;
+  // The phone token of vcan1 selects Carla; Bob's fob on can7 is no bus's and selects nobody.
+  EXPECT_NE(first.out.find("driver rule=phone output=carla"), std::string::npos) << first.out;
+  EXPECT_EQ(first.out.find("output=bob"), std::string::npos) << first.out;
+  EXPECT_NE(first.err.find("replay: 3 frames of interface can7 not replayed (not a configured "
+                           "bus; --map can7=BUS to replay them)"),
+            std::string::npos)
+      << first.err;
+  // Her climate on the body bus (vcan0): 23 degC = 0x2E.
+  EXPECT_NE(first.frames.find(") vcan0 200#2E"), std::string::npos) << first.frames;
+  EXPECT_EQ(first.frames.find(" vcan1 200#"), std::string::npos) << first.frames;
+  EXPECT_EQ(first.frames.find("can7"), std::string::npos) << first.frames;
+  EXPECT_EQ(first.out, second.out);
+  EXPECT_EQ(first.frames, second.frames);
+  EXPECT_EQ(first.err, second.err);
+  std::filesystem::remove(log);
+}
+
+TEST(ReplayCommand, MapFeedsAnotherInterfaceToTheNamedBus) {
+  const auto log = write_log("map.log", "150#00000000", 2.0, kTwoInterfaces);
+  const ReplayRun run = replay(log, {"--tz", "UTC", "--map", "can7=body"});
+  EXPECT_EQ(run.code, 0) << run.err;
+  EXPECT_EQ(run.err.find("not replayed"), std::string::npos) << run.err;
+  // Bob's fob (priority 10) is heard now; Carla's phone (20) still wins.
+  EXPECT_NE(run.out.find("output=bob"), std::string::npos) << run.out;
+  const ReplayRun unknown = replay(log, {"--map", "can7=chassis"});
+  EXPECT_EQ(unknown.code, 2);
+  EXPECT_NE(unknown.err.find("--map can7=chassis: no bus named 'chassis'"), std::string::npos)
+      << unknown.err;
+  const ReplayRun twice = replay(log, {"--map", "vcan1=body"});
+  EXPECT_EQ(twice.code, 2);
+  EXPECT_NE(twice.err.find("interface 'vcan1' already goes to bus 'infotainment'"),
+            std::string::npos)
+      << twice.err;
+  const ReplayRun malformed = replay(log, {"--map", "can7"});
+  EXPECT_EQ(malformed.code, 2);
+  EXPECT_NE(malformed.err.find("--map: expected INTERFACE=BUS, got 'can7'"), std::string::npos);
   std::filesystem::remove(log);
 }
 

@@ -19,10 +19,13 @@ TEST(DemoConfig, LoadsWithoutDiagnostics) {
   ASSERT_TRUE(result.ok()) << result.diagnostics.to_string();
   EXPECT_TRUE(result.diagnostics.empty()) << result.diagnostics.to_string();
   const Config& config = *result.config;
-  EXPECT_EQ(config.buses.size(), 1U);
+  ASSERT_EQ(config.buses.size(), 2U);
   EXPECT_EQ(config.buses[0].name, "body");
   EXPECT_EQ(config.buses[0].interface, "vcan0");
   EXPECT_FALSE(config.buses[0].database.messages.empty());
+  EXPECT_EQ(config.buses[1].name, "infotainment");
+  EXPECT_EQ(config.buses[1].interface, "vcan1");
+  EXPECT_NE(config.buses[1].database.find_message("Identity_Token"), nullptr);
   EXPECT_EQ(config.stale_factor, 10U);
   EXPECT_EQ(config.profiles.size(), 4U);
   EXPECT_GE(config.rules.size(), 5U);

@@ -7,6 +7,7 @@
 #include <array>
 #include <chrono>
 #include <cstdio>
+#include <vector>
 
 #include "alloc_counter.hpp"
 #include "cabind/can/candump_log.hpp"
@@ -56,7 +57,9 @@ class EngineAllocation : public ::testing::Test {
     diag::Diagnostics diagnostics;
     plan_ = compile(config_, diagnostics);
     EXPECT_TRUE(plan_) << diagnostics.to_string();
-    engine_ = std::make_unique<Engine>(*plan_, bus_, sink_, preferences_);
+    // Every bus of the plan counts its sends on the one counting bus.
+    const std::vector<can::Bus*> buses(plan_ ? plan_->buses.size() : 1, &bus_);
+    engine_ = std::make_unique<Engine>(*plan_, buses, sink_, preferences_);
     engine_->set_local_time({7, 30, 1});
   }
   config::Config config_;
@@ -197,6 +200,28 @@ TEST_F(EngineAllocation, LearningOnTheFramePathAllocatesNothingAndReachesTheStor
   EXPECT_EQ(engine_->store_learned(), static_cast<std::size_t>(kChanges));
   EXPECT_EQ(preferences_.preference("alice", output), 20.5);
   EXPECT_EQ(engine_->learned().overflow(), 0U);
+}
+
+TEST_F(EngineAllocation, InfotainmentFramesPhoneIdentityAndABusGoingDownAllocateNothing) {
+  // The demo's second bus: Media_Status (its 0x150), Carla's phone token and the
+  // destination it commands all live there; the body bus goes on beside it.
+  double t = 1.0;
+  auto warm_up = [&] {
+    for (int i = 0; i < 12; ++i, t += 0.1) {
+      engine_->on_frame(0, frame("150#00000000", t));
+      engine_->on_frame(1, frame(i % 2 ? "150#0C00" : "150#0D00", t));
+      engine_->on_frame(1, frame("230#0101A0A1C4", t));
+    }
+    engine_->on_bus_down(1);
+    engine_->advance(std::chrono::nanoseconds(static_cast<std::int64_t>(t * 1e9)));
+    engine_->on_bus_up(1);
+  };
+  warm_up();
+  ASSERT_NE(engine_->driver(), nullptr);
+  EXPECT_EQ(engine_->driver()->id, "carla");
+  const std::size_t allocations = test_support::allocations_during(warm_up);
+  EXPECT_EQ(allocations, 0U);
+  EXPECT_GT(engine_->frames_seen(1), 0U);
 }
 
 }  // namespace

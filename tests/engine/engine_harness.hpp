@@ -1,5 +1,5 @@
 #pragma once
-// Test harness: the demo configuration (or a test one), an engine on a MemoryBus, a
+// Test harness: the demo configuration (or a test one), an engine on MemoryBuses, a
 // recording audit sink and a virtual clock driven by the test.
 
 #include <gtest/gtest.h>
@@ -39,19 +39,33 @@ class Harness {
     diag::Diagnostics diagnostics;
     plan = compile(*config_, diagnostics);
     if (!plan) ADD_FAILURE() << diagnostics.to_string();
-    engine = std::make_unique<Engine>(*plan, bus, sink, preferences);
+    // One in-memory bus per configured bus; `bus` is the first (body, vcan0).
+    std::vector<can::Bus*> pointers{&bus};
+    for (std::size_t b = 1; plan && b < plan->buses.size(); ++b) {
+      others.push_back(std::make_unique<can::MemoryBus>(plan->buses[b].interface));
+      pointers.push_back(others.back().get());
+    }
+    engine = std::make_unique<Engine>(*plan, pointers, sink, preferences);
     // Monday 07:30 unless a test says otherwise.
     engine->set_local_time({7, 30, 1});
   }
 
-  // Sends one frame ("150#00000000") at `seconds`, advancing the clock to it first.
-  void frame(double seconds, const std::string& text) {
+  // Sends one frame ("150#00000000") at `seconds`, advancing the clock to it first;
+  // "infotainment:230#..." names the bus it is read from (default: the first).
+  void frame(double seconds, std::string text) {
+    std::size_t on = 0;
+    if (const auto colon = text.find(':'); colon != std::string::npos) {
+      const auto named = plan->bus(text.substr(0, colon));
+      ASSERT_TRUE(named) << "no bus " << text.substr(0, colon);
+      on = *named;
+      text.erase(0, colon + 1);
+    }
     run_to(seconds);
     std::string why;
     auto parsed = can::parse_frame_text(text, &why);
     ASSERT_TRUE(parsed) << why;
     parsed->set_time(at(seconds));
-    engine->on_frame(*parsed);
+    engine->on_frame(on, *parsed);
     engine->store_learned();  // as the daemon does after each batch
   }
   // A frame repeated every 100 ms while the clock runs (replaces one with the same id).
@@ -77,8 +91,19 @@ class Harness {
 
   // Sent frames as "id#data", optionally only those of one id.
   [[nodiscard]] std::vector<std::string> sent(const std::string& id = {}) const {
+    return sent_on(bus, id);
+  }
+  // Frames sent on the bus with this name.
+  [[nodiscard]] std::vector<std::string> sent_on_bus(const std::string& name,
+                                                     const std::string& id = {}) const {
+    const auto index = plan->bus(name);
+    if (!index) ADD_FAILURE() << "no bus " << name;
+    return sent_on(!index || *index == 0 ? bus : *others[*index - 1], id);
+  }
+  [[nodiscard]] static std::vector<std::string> sent_on(const can::MemoryBus& on,
+                                                        const std::string& id) {
     std::vector<std::string> out;
-    for (const can::Frame& frame : bus.sent()) {
+    for (const can::Frame& frame : on.sent()) {
       std::string text = can::format_frame_text(frame);
       if (id.empty() || text.substr(0, text.find('#')) == id) out.push_back(text);
     }
@@ -102,6 +127,7 @@ class Harness {
   }
 
   can::MemoryBus bus{"vcan0"};
+  std::vector<std::unique_ptr<can::MemoryBus>> others;  // buses after the first
   RecordingSink sink;
   MemoryPreferenceStore preferences;
   std::unique_ptr<const Plan> plan;

@@ -29,6 +29,7 @@ std::string demo_with_guest_learning() {
     yaml.replace(at, from.size(), to);
   };
   replace("dbc: demo_body.dbc", "dbc: " + (demo / "demo_body.dbc").string());
+  replace("dbc: demo_infotainment.dbc", "dbc: " + (demo / "demo_infotainment.dbc").string());
   replace("profiles: profiles/", "profiles: " + (demo / "profiles").string());
   replace("rules: rules.yaml", "rules: " + (demo / "rules.yaml").string());
   replace("    learn: true\n    send: cyclic",

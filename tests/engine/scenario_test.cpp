@@ -46,8 +46,9 @@ TEST(EngineScenario, AliceUnlocksWithHerFobAndGetsHerClimateSeatAndNavigation) {
   // Ten seconds later: Monday 07:30 -> her "work" favourite (52.4986, 13.3790).
   h.bus.clear_sent();
   h.run_to(11.3);
-  const auto nav = h.sent("220");
+  const auto nav = h.sent_on_bus("infotainment", "220");
   ASSERT_EQ(nav.size(), 1U) << "latitude and longitude leave in one frame\n" << h.audit();
+  EXPECT_TRUE(h.sent("220").empty()) << "the destination is on the infotainment bus only";
   std::string why;
   auto frame = can::parse_frame_text(nav.back(), &why);
   ASSERT_TRUE(frame);

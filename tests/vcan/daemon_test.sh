@@ -287,6 +287,56 @@ case_bus_down() {
   echo "bus_down: unsent while down (no sent line, no frame), 21.5 degC sent once vcan0 was up"
 }
 
+case_buses() {
+  # Two buses: body on vcan0, infotainment on vcan1 (config/demo). Carla's phone token on
+  # vcan1 selects her, her climate goes out on vcan0 and her destination on vcan1. An
+  # interlock that reads an infotainment signal guards the destination for this case.
+  local config=$work/config
+  sed -i 's/favourite: default/favourite: work/; s/after: 10s/after: 1s/' "$config/rules.yaml"
+  sed -i 's/^  seat_motion: \(.*\)$/  seat_motion: \1\n  infotainment_awake: "Vehicle.Cabin.Infotainment.Media.Volume >= 0"/' \
+    "$config/vehicle.yaml"
+  sed -i '/signal: infotainment:Nav_Destination.Latitude/a\    interlock: infotainment_awake' "$config/vehicle.yaml"
+  "$cabind" --check --config "$config/vehicle.yaml" >/dev/null || fail "the case's configuration does not check"
+  start_cabind
+  wait_ready
+  "$cabinctl" status | grep -q "buses.infotainment.state: up" || fail "status does not list the infotainment bus"
+  candump -L vcan0,200:7FF >"$work/body.log" &
+  candump -L vcan1,220:7FF >"$work/infotainment.log" &
+  send_parked_car vcan0
+  cangen vcan1 -I 150 -L 2 -D 0C00 -g 100 &   # Media_Status (infotainment's 0x150): volume 12
+  local media=$!
+  cangen vcan1 -I 230 -L 5 -D 0101A0A1C4 -g 100 -n 10 &   # Carla's phone token, 1 s
+  wait_for 10 sh -c "\"$cabinctl\" status | grep -q 'driver.id: carla'" || fail "the phone on vcan1 did not select Carla"
+  wait_for 10 grep -q " vcan0 200#" "$work/body.log" || fail "no climate command on vcan0"
+  wait_for 10 grep -q " vcan1 220#" "$work/infotainment.log" || fail "no destination on vcan1"
+  grep -q "vcan0 220#" "$work/body.log" && fail "the destination went out on vcan0"
+
+  # vcan1 deleted while running: its signals go stale, the interlock reading one blocks,
+  # the body bus goes on.
+  kill "$media" 2>/dev/null || true
+  ip link del vcan1
+  wait_for 10 grep -q "bus vcan1 is gone" "$work/cabind.log" || fail "the loss of vcan1 was not reported"
+  wait_for 5 sh -c "\"$cabinctl\" status | grep -q 'interlocks.infotainment_awake: blocked'" ||
+    fail "the interlock reading an infotainment signal still holds"
+  "$cabinctl" status | grep -q "interlocks.seat_motion: holds" || fail "seat_motion (body signals) stopped holding"
+  "$cabinctl" status | grep -q "buses.infotainment.state: gone" || fail "status does not show vcan1 gone"
+  local before after
+  before=$(grep -c " 200#" "$work/body.log")
+  sleep 1
+  after=$(grep -c " 200#" "$work/body.log")
+  [ "$after" -gt "$before" ] || fail "the cyclic climate frames on vcan0 stopped with vcan1 ($before -> $after)"
+
+  # Re-created: recovered, its signals and the interlock come back.
+  ip link add dev vcan1 type vcan && ip link set up vcan1
+  wait_for 10 grep -q "bus vcan1 is up" "$work/cabind.log" || fail "no recovery of vcan1 after re-creation"
+  cangen vcan1 -I 150 -L 2 -D 0C00 -g 100 &
+  wait_for 10 sh -c "\"$cabinctl\" status | grep -q 'interlocks.infotainment_awake: holds'" ||
+    fail "the infotainment interlock did not recover"
+  "$cabinctl" metrics | grep -q "buses.infotainment.rx_frames" || fail "no per-bus metrics"
+  echo "buses: phone on vcan1 -> Carla, climate on vcan0 ($after frames), destination on vcan1;" \
+    "vcan1 deleted: its interlock blocked, vcan0 flowing; re-created: recovered"
+}
+
 # CLOCK_MONOTONIC-domain seconds (CLOCK_BOOTTIME: the same in a VM that never suspends).
 uptime_s() { cut -d' ' -f1 /proc/uptime; }
 # count_hvac SECONDS: HVAC_Request frames cabind sends in a window of that length.

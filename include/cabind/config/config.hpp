@@ -31,8 +31,8 @@ struct Expression {
   diag::Location where;
 };
 
-// A signal of one bus's DBC: written "Message.Signal" (on the default bus) or
-// "bus:Message.Signal" in YAML.
+// A signal of one bus's DBC: written "bus:Message.Signal" in YAML, or "Message.Signal" when
+// the vehicle has one bus. `bus` is always filled in (the only bus's name when not written).
 struct SignalRef {
   std::string bus;
   std::string message;
@@ -229,7 +229,7 @@ struct Rule {
 
 struct Config {
   std::string file;        // the vehicle file it was loaded from
-  std::vector<Bus> buses;  // the first is the default bus
+  std::vector<Bus> buses;  // `buses:` order (or the one `bus:`); names and interfaces unique
   std::vector<SignalMapping> signals;
   std::vector<Output> outputs;
   std::vector<Seat> seats;

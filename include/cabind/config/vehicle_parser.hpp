@@ -31,7 +31,8 @@ struct VehicleFile {
                                                                  std::string file,
                                                                  diag::Diagnostics& diagnostics);
 
-// "Message.Signal" or "bus:Message.Signal"; nullopt when the text has neither shape.
+// "Message.Signal" (bus = default_bus, which may be empty) or "bus:Message.Signal"; nullopt
+// when the text has neither shape.
 [[nodiscard]] std::optional<SignalRef> parse_signal_ref(std::string_view text,
                                                         std::string_view default_bus);
 

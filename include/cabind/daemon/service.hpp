@@ -8,8 +8,12 @@
 // - SIGHUP (or the control command `reload`): load the configuration again beside the
 //   active one; swap when valid (the active driver stays), otherwise log every error and
 //   keep running on the last good configuration.
-// - A missing interface at start is retried with backoff (reported in STATUS and the log);
-//   READY=1 is sent once the configuration is loaded and the bus is open.
+// - Buses: every bus of vehicle.yaml is opened with its own kernel filters and its own
+//   recovery (a missing or lost interface is retried with backoff, reported in STATUS and
+//   the log). A bus that goes down makes only its own signals invalid (Engine::on_bus_down);
+//   the other buses go on. READY=1 is sent once the configuration is loaded and every bus is
+//   open; until then the buses already open work normally (a missing infotainment bus does
+//   not stop the body bus's personalisation) and STATUS names the ones still missing.
 // - Time: the engine runs on CLOCK_MONOTONIC (frames are stamped from it by the bus, the
 //   tick advances the engine with it), so stepping the wall clock changes no staleness,
 //   debounce, retry, cyclic period or `after` timer. Wall time is read for `hour` and
@@ -30,7 +34,6 @@
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <cstdint>
-#include <deque>
 #include <exception>
 #include <filesystem>
 #include <memory>
@@ -43,6 +46,7 @@
 #include "cabind/control/server.hpp"
 #include "cabind/daemon/bus_slot.hpp"
 #include "cabind/daemon/notifier.hpp"
+#include "cabind/daemon/recent_decisions.hpp"
 #include "cabind/engine/audit.hpp"
 #include "cabind/engine/engine.hpp"
 #include "cabind/engine/preference_store.hpp"
@@ -67,7 +71,7 @@ class ConfigError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-class Service final : public can::FrameSink, public engine::AuditSink {
+class Service final : public engine::AuditSink {
  public:
   // Opens the preference store, loads the configuration and builds the engine; throws
   // ConfigError, or store::StoreError when the state directory cannot hold the store.
@@ -82,19 +86,25 @@ class Service final : public can::FrameSink, public engine::AuditSink {
   void on_exception(std::string_view where, std::string_view what) noexcept;
   [[nodiscard]] std::uint64_t exceptions() const noexcept { return exceptions_; }
 
-  // can::FrameSink (the hot path)
-  void on_frames(std::span<const can::Frame> frames) noexcept override;
-  void on_bus_state(can::BusState state) noexcept override;
   // engine::AuditSink
   void record(const engine::AuditEvent& event) noexcept override;
 
  private:
   struct Generation;
+  class Port;  // one bus: its slot, sink and reopen timer (bus_port.hpp)
+
+  // The hot path: a batch from bus `bus` (a Port's FrameSink forwards here).
+  void on_frames(std::size_t bus, std::span<const can::Frame> frames) noexcept;
+  void on_bus_state(std::size_t bus, can::BusState state) noexcept;
+  // Ports for the buses of `config` (added as needed; the engine is built against them).
+  void ensure_ports(const config::Config& config);
+  [[nodiscard]] bool all_buses_open() const noexcept;
+  [[nodiscard]] std::size_t bus_count() const noexcept;
 
   [[nodiscard]] std::unique_ptr<Generation> load(diag::Diagnostics& diagnostics);
   void apply_filters();
-  void open_bus();
-  void schedule_bus_retry();
+  void open_bus(std::size_t bus);
+  void schedule_bus_retry(std::size_t bus);
   void tick();
   void advance_engine();  // tick()'s work: local time, engine clock, learned values, watchdog
   void wait_signals();
@@ -112,14 +122,15 @@ class Service final : public can::FrameSink, public engine::AuditSink {
   void update_status();
   // Logs and publishes the decisions recorded during a batch, after its frames are out.
   void report_decisions() noexcept;
-  void report(const engine::AuditEvent& event, bool keep_recent);
+  void report(const engine::AuditEvent& event);
   [[nodiscard]] bool take_log_slot();
   void add_control_commands();
   [[nodiscard]] nlohmann::json status() const;
   [[nodiscard]] nlohmann::json metrics() const;
+  [[nodiscard]] nlohmann::json secoc_metrics() const;
   [[nodiscard]] nlohmann::json identify(const nlohmann::json& request);
   // `identify`'s frame once more after the source's debounce (a newer identify replaces it).
-  void present_again(const can::Frame& frame, std::chrono::milliseconds debounce);
+  void present_again(std::size_t bus, const can::Frame& frame, std::chrono::milliseconds debounce);
 
   boost::asio::io_context& io_;
   ServiceOptions options_;
@@ -130,20 +141,18 @@ class Service final : public can::FrameSink, public engine::AuditSink {
   // reloads, lost on restart).
   engine::MemoryFreshnessStore memory_freshness_;
   engine::FreshnessStore* freshness_ = &memory_freshness_;
-  std::unique_ptr<BusSlot> bus_;
+  std::vector<std::unique_ptr<Port>> ports_;  // index = bus index of the active plan
   std::unique_ptr<Generation> active_;
   std::unique_ptr<control::Server> control_;
   boost::asio::steady_timer tick_timer_;
-  boost::asio::steady_timer bus_retry_timer_;
   boost::asio::steady_timer identify_timer_;
   boost::asio::signal_set signals_;
-  std::chrono::milliseconds bus_retry_delay_{100};
   std::chrono::steady_clock::time_point next_watchdog_{};
   std::chrono::steady_clock::time_point next_local_time_{};
   std::chrono::steady_clock::time_point started_{};
   std::vector<engine::AuditEvent> pending_audit_;  // capacity fixed at construction
   std::uint64_t audit_overflow_ = 0;
-  std::deque<std::string> recent_audit_;
+  RecentDecisions recent_;
   std::chrono::steady_clock::time_point log_window_start_{};
   std::uint32_t log_lines_in_window_ = 0;
   std::uint64_t log_suppressed_ = 0;

@@ -36,7 +36,7 @@
 //
 // Hot path: command(), on_feedback(), service(), flush() and on_bus_up() never allocate
 // and never throw (every list is reserved at construction).
-// Not thread-safe: one thread (the engine's). The codec, bus, audit sink and interlocks
+// Not thread-safe: one thread (the engine's). The codecs, buses, audit sink and interlocks
 // passed to the constructor must outlive the actuator.
 
 #include <chrono>
@@ -62,7 +62,8 @@ inline constexpr std::chrono::nanoseconds kUnsentRetry = std::chrono::millisecon
 
 struct OutputSpec {
   std::string_view name;
-  dbc::SignalRef ref;
+  std::uint8_t bus = 0;       // index into the actuator's codecs and buses
+  dbc::SignalRef ref;         // in that bus's codec
   std::optional<double> min;  // the configured range, already applied by the engine
   std::optional<double> max;
   int interlock = kNoInterlock;  // index into the interlock list
@@ -106,9 +107,15 @@ struct FeedbackResult {
 
 class Actuator {
  public:
-  // Everything referenced must outlive the actuator.
+  // One bus: every spec's `bus` is 0. Everything referenced must outlive the actuator.
   Actuator(const dbc::Codec& codec, can::Bus& bus, AuditSink& audit,
            std::vector<OutputSpec> outputs, const std::vector<Interlock>& interlocks);
+  // Several buses: spec.bus indexes `codecs` and `buses` (same size; the pointers are
+  // copied, what they point to must outlive the actuator). Each message's frames go to its
+  // own bus, encoded with its own codec. Throws std::invalid_argument on a bad index.
+  Actuator(std::span<const dbc::Codec* const> codecs, std::span<can::Bus* const> buses,
+           AuditSink& audit, std::vector<OutputSpec> outputs,
+           const std::vector<Interlock>& interlocks);
 
   // Asks for `value` on `output` on behalf of `rule`. A value equal to the command already
   // in progress or confirmed is not sent again.
@@ -125,6 +132,8 @@ class Actuator {
   void service(const rules::EvalContext& context, can::Timestamp now) noexcept;
   // The bus is back: sends the unsent commands now (interlocks still apply), then flushes.
   void on_bus_up(const rules::EvalContext& context, can::Timestamp now) noexcept;
+  // As above for the commands of one bus only (the others keep their retry times).
+  void on_bus_up(std::size_t bus, const rules::EvalContext& context, can::Timestamp now) noexcept;
   // Sends one frame per message that commands since the last flush changed, so outputs of
   // one message commanded together (latitude and longitude) leave in a single frame.
   void flush(const rules::EvalContext& context, can::Timestamp now) noexcept;
@@ -156,6 +165,7 @@ class Actuator {
   };
   struct MessageState {
     can::Frame shadow;
+    std::uint8_t bus = 0;
     std::vector<std::size_t> outputs;
     can::Timestamp next_cycle{};
     bool cyclic_active = false;
@@ -164,6 +174,7 @@ class Actuator {
     std::chrono::nanoseconds cycle{0};
   };
 
+  void init_shadow(MessageState& state, std::uint16_t message) const;
   [[nodiscard]] bool feedback_shows_command(std::size_t output,
                                             const rules::EvalContext& context) const noexcept;
   bool interlock_holds(std::size_t output, const rules::EvalContext& context,
@@ -191,8 +202,12 @@ class Actuator {
   void emit(AuditKind kind, std::size_t output, can::Timestamp now, std::string_view detail = {},
             int attempt = 0) noexcept;
 
-  const dbc::Codec& codec_;
-  can::Bus& bus_;
+  [[nodiscard]] const dbc::Codec& codec_of(std::size_t output) const noexcept {
+    return *codecs_[specs_[output].bus];
+  }
+
+  std::vector<const dbc::Codec*> codecs_;  // per bus
+  std::vector<can::Bus*> buses_;           // per bus
   AuditSink& audit_;
   std::vector<OutputSpec> specs_;
   const std::vector<Interlock>& interlocks_;

@@ -1,7 +1,7 @@
 #pragma once
 // Engine: decoded signals -> driver identity -> rule decisions -> actuation, with the
-// safety interlocks in between. One engine drives one vehicle configuration on its default
-// bus.
+// safety interlocks in between. One engine drives one vehicle configuration on all of its
+// buses: frames come in tagged with their bus, outputs leave on theirs.
 //
 // Semantics (see docs/engine.md):
 // - Triggers: `driver_identified` rules run when the driver changes; `signal` rules when
@@ -60,10 +60,14 @@ struct LocalTime {
 
 class Engine {
  public:
-  // The run-time state of one compiled plan. `plan`, `bus`, `audit`, `preferences` and
-  // `freshness` must outlive the engine; nothing of the Config is used. Without a
-  // freshness store, SecOC counters start from nothing and are not kept. Allocates only
-  // here. Throws std::runtime_error when OpenSSL has no CMAC (a plan with SecOC only).
+  // The run-time state of one compiled plan. `plan`, the buses, `audit`, `preferences` and
+  // `freshness` must outlive the engine; nothing of the Config is used. Allocates only here.
+  // `buses[b]` carries plan.buses[b] (the pointers are copied); throws std::invalid_argument
+  // when the counts differ. The one-bus form is for plans with a single bus. Without a
+  // freshness store, SecOC counters start from nothing and are not kept. Throws
+  // std::runtime_error when OpenSSL has no CMAC (a plan with SecOC only).
+  Engine(const Plan& plan, std::span<can::Bus* const> buses, AuditSink& audit,
+         PreferenceStore& preferences, FreshnessStore* freshness = nullptr);
   Engine(const Plan& plan, can::Bus& bus, AuditSink& audit, PreferenceStore& preferences,
          FreshnessStore* freshness = nullptr);
   Engine(const Engine&) = delete;
@@ -75,14 +79,24 @@ class Engine {
   // once for the batch, advance(): timers, one commit pass and actuation, so what a batch
   // decides leaves in one frame per message, with the interlocks judged on the batch's
   // latest values.
-  void on_frames(std::span<const can::Frame> frames) noexcept;
+  // Frames read from bus `bus` (an index into plan().buses): decoded with that bus's codec
+  // only, so the same id on two buses is two messages. An index out of range is ignored.
+  void on_frames(std::size_t bus, std::span<const can::Frame> frames) noexcept;
+  // on_frames() of the first bus.
+  void on_frames(std::span<const can::Frame> frames) noexcept { on_frames(0, frames); }
   // on_frames() of one frame.
-  void on_frame(const can::Frame& frame) noexcept;
+  void on_frame(std::size_t bus, const can::Frame& frame) noexcept;
+  void on_frame(const can::Frame& frame) noexcept { on_frame(0, frame); }
   // Moves time forward: staleness, debounced identity, timers, retries and cyclic frames.
   void advance(can::Timestamp now) noexcept;
   void set_local_time(LocalTime time) noexcept { local_time_ = time; }
   // The bus came back up: commands it refused meanwhile are sent now (interlocks apply).
   void on_bus_up() noexcept;
+  void on_bus_up(std::size_t bus) noexcept;
+  // The bus went down or away: every signal read from it is invalid now (not only once its
+  // timeout passes), so the interlocks and rules that read one see it unknown; the signals
+  // of the other buses are untouched.
+  void on_bus_down(std::size_t bus) noexcept;
   // Selects the profile with this id as the active driver without firing any rule (the
   // daemon keeps the driver across a reload). False when no profile has that id.
   bool restore_driver(std::string_view profile_id) noexcept;
@@ -96,20 +110,18 @@ class Engine {
   }
   [[nodiscard]] const Actuator& actuator() const noexcept { return actuator_; }
   // Frames whose configured counter or checksum check failed, since the engine was built.
-  [[nodiscard]] std::uint64_t integrity_failures() const noexcept {
-    return router_.integrity_failures();
+  [[nodiscard]] std::uint64_t integrity_failures() const noexcept;
+  // Frames the engine was given per bus since it was built (index = plan().buses).
+  [[nodiscard]] std::uint64_t frames_seen(std::size_t bus) const noexcept {
+    return bus < frames_seen_.size() ? frames_seen_[bus] : 0;
   }
-  // Frames refused by SecOC verification, since the engine was built.
-  [[nodiscard]] std::uint64_t unauthentic_frames() const noexcept {
-    return router_.unauthentic_frames();
-  }
-  // Per SecOC message (Plan::secoc order): its verifier and its failure monitor.
-  [[nodiscard]] std::span<const signal::SecocVerifier> secoc() const noexcept {
-    return router_.secoc();
-  }
-  [[nodiscard]] std::span<const AuthenticationMonitor> secoc_monitors() const noexcept {
-    return monitors_;
-  }
+  // Frames refused by SecOC verification on any bus, since the engine was built.
+  [[nodiscard]] std::uint64_t unauthentic_frames() const noexcept;
+  // Per SecOC message of bus `bus` (BusPlan::secoc order): its verifier and its failure
+  // monitor. Empty for a bus index out of range.
+  [[nodiscard]] std::span<const signal::SecocVerifier> secoc(std::size_t bus) const noexcept;
+  [[nodiscard]] std::span<const AuthenticationMonitor> secoc_monitors(
+      std::size_t bus) const noexcept;
   // Off the frame path only (after a batch): hands every SecOC counter that moved since the
   // last call to the FreshnessStore; returns how many. The store's exceptions propagate.
   std::size_t store_freshness();
@@ -143,8 +155,9 @@ class Engine {
     std::size_t rule = kNoIndex;
   };
 
-  void apply(const can::Frame& frame) noexcept;
-  void on_unauthentic(std::uint16_t secoc, can::Timestamp now) noexcept;
+  void apply(std::size_t bus, const can::Frame& frame) noexcept;
+  void watch_secoc(std::size_t bus);
+  void on_unauthentic(std::size_t bus, std::uint16_t secoc, can::Timestamp now) noexcept;
   void handle_changes(std::span<const std::uint32_t> slots, can::Timestamp now) noexcept;
   void on_feedback(std::size_t output, double value, can::Timestamp now) noexcept;
   void on_manual_switch(const SeatPlan& seat, can::Timestamp now) noexcept;
@@ -171,7 +184,8 @@ class Engine {
   PreferenceStore& preferences_;
   FreshnessStore* freshness_;
   signal::SignalTable table_;
-  signal::FrameRouter router_;
+  std::vector<signal::FrameRouter> routers_;  // per bus
+  std::vector<std::uint64_t> frames_seen_;    // per bus
   IdentityResolver identity_;
   Actuator actuator_;
   std::vector<RuleState> rule_states_;
@@ -187,8 +201,10 @@ class Engine {
   std::vector<std::uint32_t> scratch_;    // changed slots, sized at construction
   std::vector<std::uint32_t> presented_;  // identity slots a frame presented
   LearnedRing learned_{learned_capacity};
-  std::vector<AuthenticationMonitor> monitors_;    // per SecOC message
-  std::vector<std::string> secoc_report_details_;  // per SecOC message, for its events
+  // Per SecOC message of every bus, bus by bus: bus b's are [secoc_begin_[b], secoc_begin_[b+1]).
+  std::vector<std::size_t> secoc_begin_;
+  std::vector<AuthenticationMonitor> monitors_;
+  std::vector<std::string> secoc_report_details_;  // for its events
   std::vector<std::string> secoc_alarm_details_;
   std::vector<std::optional<std::uint64_t>> stored_;  // per SecOC message: counter last stored
 };

@@ -2,8 +2,9 @@
 // Plan: one vehicle configuration compiled for the run time. Everything the engine needs,
 // checked once, in dense tables indexed by small integers:
 //
+//   buses    in `buses:` order, each with its own codec, bindings and filters;
 //   slots    0 .. signal_count-1 are the semantic signals of `signals:` in file order,
-//            then one slot per output feedback signal;
+//            then one slot per output feedback signal (one table over every bus);
 //   outputs  in `outputs:` order; rules in rules.yaml order; interlocks in file order.
 //
 //   diag::Diagnostics diagnostics;
@@ -94,6 +95,23 @@ struct SecocAlarm {
   std::chrono::nanoseconds window{std::chrono::seconds(10)};
 };
 
+// One bus: its DBC compiled once, the slots bound to its messages, its integrity checks, its
+// SecOC-authenticated messages and the kernel filters for the messages it reads. Bindings and
+// specs index its own codec.
+struct BusPlan {
+  std::string name;
+  std::string interface;
+  bool fd = false;
+  std::unique_ptr<dbc::Codec> codec;
+  std::vector<can::Filter> filters;
+  std::vector<signal::Binding> bindings;
+  std::vector<signal::IntegritySpec> integrity;
+  // Each with its key (the plan holds secret material: it is never printed) and no counter
+  // (the engine takes those from its FreshnessStore).
+  std::vector<signal::SecocSpec> secoc;
+  std::vector<SecocAlarm> secoc_alarms;  // per secoc entry
+};
+
 struct Plan {
   Plan() = default;
   Plan(const Plan&) = delete;
@@ -101,25 +119,16 @@ struct Plan {
 
   std::string file;  // the vehicle file
 
-  // The bus: its DBC compiled once, and the kernel filters for the messages it reads.
-  std::string bus_name;
-  std::string interface;
-  bool fd = false;
-  std::unique_ptr<dbc::Codec> codec;
-  std::vector<can::Filter> filters;
+  // The buses in `buses:` order (index = the engine's bus index; 0 is the first listed).
+  std::vector<BusPlan> buses;
 
   // Slots.
   std::size_t signal_count = 0;                    // semantic signals; feedback slots follow
   std::vector<std::string> slot_names;             // per slot: semantic name or "<output> feedback"
   std::vector<std::chrono::nanoseconds> timeouts;  // per slot: staleness, 0 = never
-  std::vector<signal::Binding> bindings;
-  std::vector<signal::IntegritySpec> integrity;
-  // SecOC-authenticated messages, each with its key (the plan holds secret material: it is
-  // never printed) and no counter (the engine takes those from its FreshnessStore).
-  std::vector<signal::SecocSpec> secoc;
-  std::vector<SecocAlarm> secoc_alarms;  // per secoc entry
-  std::vector<int> identity_source;      // per slot: identity source index or -1
-  std::vector<int> feedback_output;      // per slot: output index or -1
+  std::vector<std::uint8_t> slot_bus;              // per slot: the bus its signal is read from
+  std::vector<int> identity_source;                // per slot: identity source index or -1
+  std::vector<int> feedback_output;                // per slot: output index or -1
   // Which rules a slot's change re-evaluates, as a flat CSR table: rules
   // dep_rules[dep_begin[s] .. dep_begin[s+1]) depend on slot s.
   std::vector<std::uint32_t> dep_begin;
@@ -149,6 +158,10 @@ struct Plan {
   profile::ProfileDirectory profiles;
 
   [[nodiscard]] std::optional<std::uint32_t> slot(std::string_view name) const noexcept;
+  // The index of the bus with this name, or of the bus on this interface.
+  [[nodiscard]] std::optional<std::size_t> bus(std::string_view name) const noexcept;
+  [[nodiscard]] std::optional<std::size_t> bus_of_interface(
+      std::string_view interface) const noexcept;
   [[nodiscard]] std::size_t slot_count() const noexcept { return timeouts.size(); }
 };
 
