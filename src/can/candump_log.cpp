@@ -11,6 +11,21 @@ namespace {
 
 constexpr std::uint32_t err_flag = 0x2000'0000;  // CAN_ERR_FLAG as candump prints it
 
+// The latest second a log may stamp: SECONDS.999999 must still fit the engine's nanosecond
+// Timestamp (the year 2262); a later one would overflow it.
+constexpr std::int64_t max_log_seconds = (Timestamp::max().count() - 999'999'000) / 1'000'000'000;
+
+enum class Decimal : std::uint8_t { ok, not_digits, out_of_range };
+
+// Only the digits 0-9 (no sign, no space), and a value of at most `max`.
+Decimal parse_decimal(std::string_view digits, std::int64_t max, std::int64_t& value) {
+  if (digits.empty() || digits.find_first_not_of("0123456789") != std::string_view::npos)
+    return Decimal::not_digits;
+  const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+  if (ec == std::errc::result_out_of_range || value > max) return Decimal::out_of_range;
+  return end == digits.data() + digits.size() ? Decimal::ok : Decimal::not_digits;
+}
+
 int hex_value(char c) noexcept {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -35,7 +50,7 @@ bool parse_payload(std::string_view text, std::array<std::uint8_t, max_fd_size>&
   if (const auto underscore = text.find('_'); underscore != std::string_view::npos) {
     const auto dlc = text.substr(underscore + 1);
     if (dlc.size() != 1 || hex_value(dlc[0]) < 0) {
-      if (why != nullptr) *why = "bad raw DLC suffix '_" + std::string(dlc) + "'";
+      if (why != nullptr) *why = "bad raw DLC suffix " + quote_excerpt(text.substr(underscore));
       return false;
     }
     text = text.substr(0, underscore);
@@ -49,7 +64,7 @@ bool parse_payload(std::string_view text, std::array<std::uint8_t, max_fd_size>&
     }
     if (i + 1 >= text.size() || hex_value(text[i]) < 0 || hex_value(text[i + 1]) < 0) {
       if (why != nullptr)
-        *why = "payload is not hex byte pairs at '" + std::string(text.substr(i)) + "'";
+        *why = "payload is not hex byte pairs at " + quote_excerpt(text.substr(i));
       return false;
     }
     if (len == max_fd_size) {
@@ -66,6 +81,15 @@ constexpr char hex_digits[] = "0123456789ABCDEF";
 
 }  // namespace
 
+std::string quote_excerpt(std::string_view text) {
+  std::string quoted = "'";
+  for (const char c : text.substr(0, max_quoted_chars))
+    quoted += (c >= ' ' && c <= '~') ? c : '?';
+  quoted += '\'';
+  if (text.size() > max_quoted_chars) quoted += "... (" + std::to_string(text.size()) + " bytes)";
+  return quoted;
+}
+
 LogError::LogError(const std::string& source, std::size_t line, const std::string& what)
     : std::runtime_error(source + ":" + std::to_string(line) + ": " + what), line_(line) {}
 
@@ -79,8 +103,8 @@ std::optional<Frame> parse_frame_text(std::string_view text, std::string* why) {
   std::uint32_t id = 0;
   if (!parse_hex_id(id_text, id) || (id_text.size() != 3 && id_text.size() != 8)) {
     if (why != nullptr) {
-      *why = "bad CAN id '" + std::string(id_text) +
-             "' (expected 3 hex digits for standard, 8 for extended ids)";
+      *why = "bad CAN id " + quote_excerpt(id_text) +
+             " (expected 3 hex digits for standard, 8 for extended ids)";
     }
     return std::nullopt;
   }
@@ -113,7 +137,7 @@ std::optional<Frame> parse_frame_text(std::string_view text, std::string* why) {
     if (!rest.empty()) {
       const int v = hex_value(rest.front());
       if (v < 0 || v > 8 || (rest.size() > 1 && rest[1] != '_')) {
-        if (why != nullptr) *why = "bad remote frame length '" + std::string(rest) + "'";
+        if (why != nullptr) *why = "bad remote frame length " + quote_excerpt(rest);
         return std::nullopt;
       }
       fields.len = static_cast<std::uint8_t>(v);
@@ -172,21 +196,24 @@ LogRecord parse_log_line(std::string_view line, const std::string& source,
   const auto close = line.find(')');
   if (close == std::string_view::npos) fail("expected ')' closing the timestamp");
   const auto stamp = line.substr(1, close - 1);
+  const auto not_a_stamp = [&] {
+    fail("timestamp " + quote_excerpt(stamp) + " is not SECONDS.MICROSECONDS (6 digits)");
+  };
   const auto dot = stamp.find('.');
-  if (dot == std::string_view::npos || dot == 0 || stamp.size() - dot - 1 != 6) {
-    fail("timestamp '" + std::string(stamp) + "' is not SECONDS.MICROSECONDS (6 digits)");
-  }
+  if (dot == std::string_view::npos || stamp.size() - dot - 1 != 6) not_a_stamp();
   std::int64_t seconds = 0;
   std::int64_t micros = 0;
-  const auto secs_text = stamp.substr(0, dot);
-  const auto micros_text = stamp.substr(dot + 1);
-  if (std::from_chars(secs_text.data(), secs_text.data() + secs_text.size(), seconds).ptr !=
-          secs_text.data() + secs_text.size() ||
-      std::from_chars(micros_text.data(), micros_text.data() + micros_text.size(), micros).ptr !=
-          micros_text.data() + micros_text.size() ||
-      seconds < 0 || micros < 0) {
-    fail("timestamp '" + std::string(stamp) + "' is not SECONDS.MICROSECONDS (6 digits)");
+  switch (parse_decimal(stamp.substr(0, dot), max_log_seconds, seconds)) {
+    case Decimal::ok:
+      break;
+    case Decimal::not_digits:
+      not_a_stamp();
+      break;
+    case Decimal::out_of_range:
+      fail("timestamp " + quote_excerpt(stamp) + " is out of range (at most " +
+           std::to_string(max_log_seconds) + ".999999)");
   }
+  if (parse_decimal(stamp.substr(dot + 1), 999'999, micros) != Decimal::ok) not_a_stamp();
   line.remove_prefix(close + 1);
   skip_spaces();
   const auto iface_end = line.find_first_of(" \t");
@@ -201,7 +228,7 @@ LogRecord parse_log_line(std::string_view line, const std::string& source,
   if (frame_text.empty()) fail("expected ID#DATA after the interface name");
   std::string why;
   auto frame = parse_frame_text(frame_text, &why);
-  if (!frame) fail("frame '" + std::string(frame_text) + "': " + why);
+  if (!frame) fail("frame " + quote_excerpt(frame_text) + ": " + why);
   frame->set_time(std::chrono::seconds(seconds) + std::chrono::microseconds(micros));
   record.frame = *frame;
   return record;

@@ -149,6 +149,16 @@ void check_integrity(const Config& config, const MessageIntegrity& check,
       }
     }
   }
+  if (check.secoc) {
+    const std::size_t trailer = (check.secoc->freshness_bits + check.secoc->mac_bits) / 8U;
+    if (message->size <= trailer) {
+      diagnostics.error(check.secoc->where,
+                        "secoc: message '" + message->name + "' has " +
+                            std::to_string(message->size) + " bytes: after its " +
+                            std::to_string(trailer) +
+                            "-byte freshness value and MAC no authentic payload is left");
+    }
+  }
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "cabind/config/loader.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <array>
 #include <cerrno>
@@ -11,6 +13,7 @@
 #include <vector>
 
 #include "cabind/config/cross_check.hpp"
+#include "cabind/config/key_file.hpp"
 #include "cabind/config/profile_parser.hpp"
 #include "cabind/config/rules_parser.hpp"
 #include "cabind/config/vehicle_parser.hpp"
@@ -80,6 +83,21 @@ std::optional<dbc::Database> load_dbc(const Bus& bus, bool strict, diag::Diagnos
     return std::nullopt;
   }
   return std::move(*parsed.database);
+}
+
+// Each SecOC key, from its file beside vehicle.yaml, owned by the user cabind runs as.
+void read_secoc_keys(Config& config, const fs::path& base, diag::Diagnostics& diagnostics) {
+  for (MessageIntegrity& check : config.integrity) {
+    if (!check.secoc) continue;
+    Secoc& secoc = *check.secoc;
+    const fs::path path = base / secoc.key_file;
+    std::string why;
+    if (const auto key = read_key_file(path, ::geteuid(), why)) {
+      secoc.key = *key;
+    } else {
+      diagnostics.error(secoc.key_where, "key file " + display(path) + " " + why);
+    }
+  }
 }
 
 }  // namespace
@@ -160,6 +178,7 @@ LoadResult load(const fs::path& vehicle_file) {
     if (database) bus.database = std::move(*database);
   }
   if (dbc_ok) check_dbc_references(config, diagnostics);
+  read_secoc_keys(config, base, diagnostics);
 
   if (!rules || !directory) return result;
   config.rules = std::move(*rules);

@@ -562,8 +562,8 @@ class VehicleParser {
       if (!message) continue;
       const std::string what = "integrity." + message->message;
       const YamlNode& body = *node.children[i + 1];
-      const auto map =
-          read_.fields(body, {"counter", "checksum", "max_counter_skips", "recovery_frames"}, what);
+      const auto map = read_.fields(
+          body, {"counter", "checksum", "max_counter_skips", "recovery_frames", "secoc"}, what);
       if (!map) continue;
       MessageIntegrity check = *message;
       bool ok = true;
@@ -587,11 +587,15 @@ class VehicleParser {
         ok = ok && value.has_value();
         check.recovery_frames = static_cast<std::uint8_t>(value.value_or(2));
       }
-      if (ok && check.counter.empty() && check.checksum_signal.empty()) {
-        read_.error(key, what + " checks nothing: give a counter, a checksum or both");
+      if (const auto* secoc = map->get("secoc")) {
+        check.secoc = parse_secoc(*secoc, what + ".secoc");
+        ok = ok && check.secoc.has_value();
+      }
+      if (ok && check.counter.empty() && check.checksum_signal.empty() && !check.secoc) {
+        read_.error(key, what + " checks nothing: give a counter, a checksum, secoc or several");
         ok = false;
       }
-      if (ok && check.counter == check.checksum_signal) {
+      if (ok && !check.counter.empty() && check.counter == check.checksum_signal) {
         read_.error(body, what + ": '" + check.counter + "' cannot be both counter and checksum");
         ok = false;
       }
@@ -636,6 +640,67 @@ class VehicleParser {
       return std::nullopt;
     }
     return text;
+  }
+
+  // secoc: { data_id: N, key: FILE, mac_bits: 24, freshness_bits: 8,
+  //         alarm: { failures: N, window_ms: N } }
+  std::optional<Secoc> parse_secoc(const YamlNode& node, const std::string& where) {
+    const auto map =
+        read_.fields(node, {"data_id", "key", "mac_bits", "freshness_bits", "alarm"}, where);
+    if (!map) return std::nullopt;
+    Secoc secoc;
+    secoc.where = read_.at(node);
+    bool ok = true;
+    if (const auto* id = read_.required(*map, "data_id", where)) {
+      const auto value = read_.integer(*id, 0, 0xFFFF);
+      ok = value.has_value();
+      secoc.data_id = static_cast<std::uint16_t>(value.value_or(0));
+    } else {
+      ok = false;
+    }
+    if (const auto* key = read_.required(*map, "key", where)) {
+      auto file = read_.string(*key);
+      ok = ok && file.has_value() && !file->empty();
+      if (file && file->empty()) read_.error(*key, "expected a key file, found an empty string");
+      secoc.key_where = read_.at(*key);
+      if (file) secoc.key_file = std::move(*file);
+    } else {
+      ok = false;
+    }
+    ok = multiple_of_8(map->get("mac_bits"), 24, 128, secoc.mac_bits) && ok;
+    ok = multiple_of_8(map->get("freshness_bits"), 8, 32, secoc.freshness_bits) && ok;
+    if (const auto* alarm = map->get("alarm")) ok = parse_alarm(*alarm, where, secoc) && ok;
+    if (!ok) return std::nullopt;
+    return secoc;
+  }
+
+  bool multiple_of_8(const YamlNode* node, std::int64_t min, std::int64_t max, std::uint8_t& out) {
+    if (node == nullptr) return true;
+    const auto value = read_.integer(*node, min, max);
+    if (!value) return false;
+    if (*value % 8 != 0) {
+      read_.error(*node, "expected a multiple of 8, found " + std::to_string(*value));
+      return false;
+    }
+    out = static_cast<std::uint8_t>(*value);
+    return true;
+  }
+
+  bool parse_alarm(const YamlNode& node, const std::string& where, Secoc& secoc) {
+    const auto map = read_.fields(node, {"failures", "window_ms"}, where + ".alarm");
+    if (!map) return false;
+    bool ok = true;
+    if (const auto* failures = map->get("failures")) {
+      const auto value = read_.integer(*failures, 1, 1'000'000);
+      ok = value.has_value();
+      secoc.alarm_failures = static_cast<std::uint32_t>(value.value_or(10));
+    }
+    if (const auto* window = map->get("window_ms")) {
+      const auto value = read_.integer(*window, 100, 86'400'000);
+      ok = value.has_value() && ok;
+      secoc.alarm_window = std::chrono::milliseconds(value.value_or(10000));
+    }
+    return ok;
   }
 
   bool parse_checksum(const YamlNode& node, const std::string& what, MessageIntegrity& check) {

@@ -114,6 +114,28 @@ json Service::status() const {
   return result;
 }
 
+// Per SecOC message: its refused frames, alarms raised and last accepted counter, named as
+// vehicle.yaml names it (with its bus when there are several).
+json Service::secoc_metrics() const {
+  json secoc = json::object();
+  const engine::Engine& engine = *active_->engine;
+  const std::vector<engine::BusPlan>& plan_buses = active_->plan->buses;
+  for (std::size_t b = 0; b < plan_buses.size(); ++b) {
+    const std::string prefix = plan_buses.size() > 1 ? plan_buses[b].name + ":" : std::string();
+    for (std::size_t i = 0; i < engine.secoc(b).size(); ++i) {
+      const auto& verifier = engine.secoc(b)[i];
+      const auto counter = verifier.counter();
+      secoc[prefix + plan_buses[b].codec->message(verifier.message()).name] = {
+          {"data_id", verifier.data_id()},
+          {"failures", engine.secoc_monitors(b)[i].failures()},
+          {"alarms", engine.secoc_monitors(b)[i].alarms()},
+          {"resynchronisations", verifier.resynchronisations()},
+          {"counter", counter ? json(*counter) : json()}};
+    }
+  }
+  return secoc;
+}
+
 json Service::metrics() const {
   json result;
   // "bus": the sum over every bus; "buses": each bus's own counters, by name.
@@ -142,7 +164,9 @@ json Service::metrics() const {
   result["signals"] = {{"mapped", table.size()},
                        {"stale", stale},
                        {"invalid", invalid},
-                       {"integrity_failures", active_->engine->integrity_failures()}};
+                       {"integrity_failures", active_->engine->integrity_failures()},
+                       {"unauthentic", active_->engine->unauthentic_frames()}};
+  result["secoc"] = secoc_metrics();
   result["config"] = {{"reloads", reloads_}, {"reload_failures", reload_failures_}};
   result["daemon"] = {
       {"exceptions", exceptions_},

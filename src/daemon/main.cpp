@@ -11,6 +11,7 @@
 #include "cabind/cli/check_command.hpp"
 #include "cabind/cli/dbc_commands.hpp"
 #include "cabind/cli/replay_command.hpp"
+#include "cabind/cli/secoc_sign_command.hpp"
 #include "cabind/daemon/run_daemon.hpp"
 #include "cabind/daemon/send_command.hpp"
 #include "cabind_build_info.hpp"
@@ -27,6 +28,8 @@ constexpr const char* usage =
     "       cabind decode --dbc FILE [LOG]                  candump log -> JSON lines\n"
     "       cabind dbc-check [--strict] FILE                parse a DBC, print a summary\n"
     "       cabind send --interface IFACE [--fd] FRAME...   put frames on a CAN interface\n"
+    "       cabind secoc sign --key FILE --data-id N --counter N FRAME...\n"
+    "                                                  SecOC-secure frames (profile 1)\n"
     "       cabind --version                                version and git revision\n"
     "       cabind --help                                   this text\n"
     "Daemon options:\n"
@@ -66,6 +69,7 @@ int main(int argc, char** argv) {
   }
   if (words[0] == "decode") return cabind::cli::run_decode(rest, std::cin, std::cout, std::cerr);
   if (words[0] == "dbc-check") return cabind::cli::run_dbc_check(rest, std::cout, std::cerr);
+  if (words[0] == "secoc") return cabind::cli::run_secoc(rest, std::cout, std::cerr);
   if (words[0] == "send") return cabind::daemon::run_send(rest, std::cout, std::cerr);
   if (has(words, "--check")) return cabind::cli::run_check(all, std::cout, std::cerr);
   if (has(words, "--replay")) return cabind::cli::run_replay(all, std::cout, std::cerr);

@@ -70,6 +70,7 @@ Service::Service(boost::asio::io_context& io, ServiceOptions options, Notifier& 
     auto durable =
         std::make_unique<store::SqlitePreferenceStore>(options_.state_dir / "preferences.sqlite");
     durable_ = durable.get();
+    freshness_ = durable_;
     preferences_ = std::move(durable);
     spdlog::info("learned preferences in {}", durable_->file().string());
   }
@@ -96,7 +97,7 @@ std::unique_ptr<Service::Generation> Service::load(diag::Diagnostics& diagnostic
   for (std::size_t b = 0; b < generation->plan->buses.size(); ++b)
     buses.push_back(&ports_[b]->slot);
   generation->engine =
-      std::make_unique<engine::Engine>(*generation->plan, buses, *this, *preferences_);
+      std::make_unique<engine::Engine>(*generation->plan, buses, *this, *preferences_, freshness_);
   return generation;
 }
 
@@ -192,11 +193,16 @@ void Service::on_frames(std::size_t bus, std::span<const can::Frame> frames) noe
   engine.on_frames(bus, frames);
   // After the batch, off the frame path: learned values to the store, decisions to the log.
   if (!engine.learned().empty()) store_learned();
+  if (!engine.secoc(bus).empty()) store_freshness();
   if (!pending_audit_.empty()) report_decisions();
 }
 
 void Service::store_learned() noexcept {
   guarded("storing learned preferences", [this] { active_->engine->store_learned(); });
+}
+
+void Service::store_freshness() noexcept {
+  guarded("storing SecOC freshness counters", [this] { active_->engine->store_freshness(); });
 }
 
 void Service::on_bus_state(std::size_t bus, can::BusState state) noexcept {
@@ -345,8 +351,10 @@ void Service::wait_signals() {
 }
 
 bool Service::reload() {
-  // The events and learned values point into the engine about to be replaced.
+  // The events and learned values point into the engine about to be replaced; the next
+  // engine starts from the counters this one accepted.
   store_learned();
+  store_freshness();
   report_decisions();
   notifier_.reloading();
   diag::Diagnostics diagnostics;
@@ -413,6 +421,7 @@ void Service::shut_down(int exit_code) {
     }
     // Everything learned is on disk before the process ends.
     active_->engine->store_learned();
+    active_->engine->store_freshness();
     if (durable_ != nullptr && !durable_->flush()) {
       spdlog::error("some learned preferences could not be written to {}",
                     durable_->file().string());

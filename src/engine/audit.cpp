@@ -38,6 +38,10 @@ std::string_view to_string(AuditKind kind) noexcept {
       return "unsent";
     case AuditKind::expired:
       return "expired";
+    case AuditKind::unauthentic:
+      return "unauthentic";
+    case AuditKind::secoc_alarm:
+      return "secoc_alarm";
   }
   return "?";
 }

@@ -26,13 +26,24 @@ std::span<can::Bus* const> checked(const Plan& plan, std::span<can::Bus* const> 
   return buses;
 }
 
+// A bus's SecOC specs with the counters the store kept.
+std::vector<signal::SecocSpec> restored(const BusPlan& bus, const FreshnessStore* freshness) {
+  std::vector<signal::SecocSpec> specs = bus.secoc;
+  if (freshness != nullptr) {
+    for (signal::SecocSpec& spec : specs)
+      spec.last_counter = freshness->freshness(spec.params.data_id);
+  }
+  return specs;
+}
+
 }  // namespace
 
 Engine::Engine(const Plan& plan, std::span<can::Bus* const> buses, AuditSink& audit,
-               PreferenceStore& preferences)
+               PreferenceStore& preferences, FreshnessStore* freshness)
     : plan_(plan),
       audit_(audit),
       preferences_(preferences),
+      freshness_(freshness),
       table_(plan.timeouts),
       frames_seen_(plan.buses.size(), 0),
       identity_(plan.identity, plan.profiles, plan.identity_windows),
@@ -45,13 +56,97 @@ Engine::Engine(const Plan& plan, std::span<can::Bus* const> buses, AuditSink& au
       scratch_(plan.slot_count() + 1, 0),
       presented_(plan.slot_count() + 1, 0) {
   routers_.reserve(plan.buses.size());
-  for (const BusPlan& bus : plan.buses)
-    routers_.emplace_back(*bus.codec, bus.bindings, bus.integrity);
+  for (std::size_t b = 0; b < plan.buses.size(); ++b) {
+    const BusPlan& bus = plan.buses[b];
+    routers_.emplace_back(*bus.codec, bus.bindings, bus.integrity, restored(bus, freshness));
+    watch_secoc(b);
+  }
+  secoc_begin_.push_back(monitors_.size());
   update_lifecycle(can::Timestamp{});
 }
 
-Engine::Engine(const Plan& plan, can::Bus& bus, AuditSink& audit, PreferenceStore& preferences)
-    : Engine(plan, std::array<can::Bus*, 1>{&bus}, audit, preferences) {}
+Engine::Engine(const Plan& plan, can::Bus& bus, AuditSink& audit, PreferenceStore& preferences,
+               FreshnessStore* freshness)
+    : Engine(plan, std::array<can::Bus*, 1>{&bus}, audit, preferences, freshness) {}
+
+// A monitor, the event texts and the counter last stored for each SecOC message of `bus`.
+void Engine::watch_secoc(std::size_t bus) {
+  const BusPlan& plan = plan_.buses[bus];
+  secoc_begin_.push_back(monitors_.size());
+  for (std::size_t i = 0; i < plan.secoc.size(); ++i) {
+    const signal::SecocVerifier& verifier = routers_[bus].secoc()[i];
+    const SecocAlarm& alarm = plan.secoc_alarms[i];
+    // Named as vehicle.yaml names it: with its bus when the vehicle has several.
+    const std::string bus_prefix = plan_.buses.size() > 1 ? plan.name + ":" : std::string();
+    const std::string name = bus_prefix + plan.codec->message(verifier.message()).name +
+                             " (Data ID " + std::to_string(verifier.data_id()) + ")";
+    monitors_.emplace_back(alarm.failures, alarm.window);
+    secoc_report_details_.push_back(name + " failed SecOC verification");
+    secoc_alarm_details_.push_back(
+        name + ": " + std::to_string(alarm.failures) + " failures within " +
+        std::to_string(
+            std::chrono::duration_cast<std::chrono::milliseconds>(alarm.window).count()) +
+        " ms");
+    stored_.push_back(verifier.counter());
+  }
+}
+
+std::uint64_t Engine::unauthentic_frames() const noexcept {
+  std::uint64_t frames = 0;
+  for (const signal::FrameRouter& router : routers_)
+    frames += router.unauthentic_frames();
+  return frames;
+}
+
+std::span<const signal::SecocVerifier> Engine::secoc(std::size_t bus) const noexcept {
+  if (bus >= routers_.size()) return {};
+  return routers_[bus].secoc();
+}
+
+std::span<const AuthenticationMonitor> Engine::secoc_monitors(std::size_t bus) const noexcept {
+  if (bus >= routers_.size()) return {};
+  return std::span<const AuthenticationMonitor>(monitors_).subspan(
+      secoc_begin_[bus], secoc_begin_[bus + 1] - secoc_begin_[bus]);
+}
+
+std::size_t Engine::store_freshness() {
+  std::size_t stored = 0;
+  for (std::size_t bus = 0; bus < routers_.size(); ++bus) {
+    const std::span<const signal::SecocVerifier> verifiers = routers_[bus].secoc();
+    for (std::size_t i = 0; i < verifiers.size(); ++i) {
+      const signal::SecocVerifier& verifier = verifiers[i];
+      std::optional<std::uint64_t>& last = stored_[secoc_begin_[bus] + i];
+      if (verifier.counter() == last) continue;
+      if (freshness_ != nullptr)
+        freshness_->keep_freshness(verifier.data_id(), *verifier.counter());
+      last = verifier.counter();
+      ++stored;
+    }
+  }
+  return stored;
+}
+
+void Engine::on_unauthentic(std::size_t bus, std::uint16_t secoc, can::Timestamp now) noexcept {
+  const std::size_t index = secoc_begin_[bus] + secoc;
+  AuthenticationMonitor& monitor = monitors_[index];
+  const AuthenticationReport report = monitor.failed(now);
+  AuditEvent event;
+  event.time = now;
+  if (report.report) {
+    event.kind = AuditKind::unauthentic;
+    event.detail = secoc_report_details_[index];
+    event.value = static_cast<double>(monitor.failures());
+    event.has_value = true;
+    audit_.record(event);
+  }
+  if (report.alarm) {
+    event.kind = AuditKind::secoc_alarm;
+    event.detail = secoc_alarm_details_[index];
+    event.value = static_cast<double>(monitor.failures());
+    event.has_value = true;
+    audit_.record(event);
+  }
+}
 
 Engine::~Engine() = default;
 
@@ -104,6 +199,10 @@ void Engine::apply(std::size_t bus, const can::Frame& frame) noexcept {
   can::Frame timed = frame;
   timed.set_time(now);
   const signal::Routed routed = routers_[bus].route(timed, table_, scratch_, presented_);
+  if (routed.unauthentic) {
+    on_unauthentic(bus, routed.secoc, now);
+    return;
+  }
   handle_changes(std::span<const std::uint32_t>(scratch_.data(), routed.changed), now);
   // Every frame that presents an identifier counts (debounce, presence window), not only
   // the ones that change its value.

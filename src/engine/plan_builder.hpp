@@ -66,6 +66,7 @@ class PlanBuilder {
   void add_dependencies();
   void add_identity();
   void add_integrity();
+  void add_secoc(const config::Secoc& secoc, BusPlan& bus, std::uint16_t message);
   void add_filters();
   void warn_unaccounted_signals();
   std::optional<rules::CompiledExpression> expression(const config::Expression& expression,

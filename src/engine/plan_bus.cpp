@@ -93,17 +93,27 @@ void PlanBuilder::add_integrity() {
     spec.algorithm = algorithm(check.checksum_algorithm);
     spec.max_counter_skips = check.max_counter_skips;
     spec.recovery_frames = check.recovery_frames;
-    plan_.buses[*bus].integrity.push_back(spec);
+    if (!check.counter.empty() || !check.checksum_signal.empty()) {
+      plan_.buses[*bus].integrity.push_back(spec);
+    }
+    if (check.secoc) add_secoc(*check.secoc, plan_.buses[*bus], *message);
   }
   // The router checks every spec against the codec: one built here refuses what the engine's
   // would, at load time.
   for (const BusPlan& bus : plan_.buses) {
     try {
-      const signal::FrameRouter router(*bus.codec, bus.bindings, bus.integrity);
+      const signal::FrameRouter router(*bus.codec, bus.bindings, bus.integrity, bus.secoc);
     } catch (const std::invalid_argument& error) {
       diagnostics_.error({config_.file, 0, 0}, error.what());
     }
   }
+}
+
+// A SecOC message is verified by the router of its own bus.
+void PlanBuilder::add_secoc(const config::Secoc& secoc, BusPlan& bus, std::uint16_t message) {
+  bus.secoc.push_back(
+      {message, {secoc.data_id, secoc.mac_bits, secoc.freshness_bits}, secoc.key, std::nullopt});
+  bus.secoc_alarms.push_back({secoc.alarm_failures, secoc.alarm_window});
 }
 
 // The kernel delivers only the messages that carry a bound signal, on each bus its own.

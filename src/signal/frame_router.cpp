@@ -7,11 +7,12 @@
 namespace cabind::signal {
 
 FrameRouter::FrameRouter(const dbc::Codec& codec, std::span<const Binding> bindings,
-                         std::span<const IntegritySpec> integrity)
+                         std::span<const IntegritySpec> integrity, std::span<const SecocSpec> secoc)
     : codec_(codec),
       begin_(codec.message_count() + 1, 0),
       bindings_(bindings.begin(), bindings.end()),
-      check_of_(codec.message_count(), kUnchecked) {
+      check_of_(codec.message_count(), kUnchecked),
+      secoc_of_(codec.message_count(), kUnchecked) {
   if (integrity.size() >= kUnchecked) throw std::invalid_argument("too many integrity checks");
   checks_.reserve(integrity.size());
   for (const IntegritySpec& spec : integrity) {
@@ -21,6 +22,16 @@ FrameRouter::FrameRouter(const dbc::Codec& codec, std::span<const Binding> bindi
     }
     check_of_[spec.message] = static_cast<std::uint16_t>(checks_.size());
     checks_.emplace_back(codec, spec);
+  }
+  if (secoc.size() >= kUnchecked) throw std::invalid_argument("too many SecOC messages");
+  verifiers_.reserve(secoc.size());
+  for (const SecocSpec& spec : secoc) {
+    if (spec.message >= secoc_of_.size() || secoc_of_[spec.message] != kUnchecked) {
+      throw std::invalid_argument("secoc: unknown or repeated message index " +
+                                  std::to_string(spec.message));
+    }
+    secoc_of_[spec.message] = static_cast<std::uint16_t>(verifiers_.size());
+    verifiers_.emplace_back(codec, spec);
   }
   std::stable_sort(bindings_.begin(), bindings_.end(), [](const Binding& a, const Binding& b) {
     return a.ref.message < b.ref.message;
@@ -65,6 +76,14 @@ Routed FrameRouter::route(const can::Frame& frame, SignalTable& table,
   const auto message = codec_.find_message(frame.id(), frame.extended());
   if (!message) return routed;
   const auto payload = frame.data();
+  if (const std::uint16_t verifier = secoc_of_[*message]; verifier != kUnchecked) {
+    if (verifiers_[verifier].verify(payload) != SecocVerdict::authentic) {
+      ++unauthentic_;
+      routed.unauthentic = true;
+      routed.secoc = verifier;
+      return routed;
+    }
+  }
   if (const std::uint16_t check = check_of_[*message]; check != kUnchecked) {
     IntegrityCheck& integrity = checks_[check];
     const std::uint64_t failures_before =

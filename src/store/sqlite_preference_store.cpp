@@ -13,7 +13,12 @@ constexpr const char* schema =
     "  output TEXT NOT NULL,"
     "  value REAL NOT NULL,"
     "  updated_at INTEGER NOT NULL DEFAULT (strftime('%s','now')),"
-    "  PRIMARY KEY (profile, output));";
+    "  PRIMARY KEY (profile, output));"
+    // Counters are unsigned 64-bit; SQLite's INTEGER is signed: stored as the same bits.
+    "CREATE TABLE IF NOT EXISTS secoc_freshness ("
+    "  data_id INTEGER PRIMARY KEY,"
+    "  counter INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL DEFAULT (strftime('%s','now')));";
 
 // A prepared statement, finalized on scope exit.
 class Statement {
@@ -59,6 +64,17 @@ SqlitePreferenceStore::SqlitePreferenceStore(const std::filesystem::path& file) 
     }
     if (step != SQLITE_DONE) fail("cannot read the preferences table");
   }
+  {
+    Statement select(db_, "SELECT data_id, counter FROM secoc_freshness");
+    if (select.get() == nullptr) fail("cannot read the secoc_freshness table");
+    int step = SQLITE_ROW;
+    while ((step = ::sqlite3_step(select.get())) == SQLITE_ROW) {
+      freshness_cache_.keep_freshness(
+          static_cast<std::uint16_t>(::sqlite3_column_int(select.get(), 0)),
+          static_cast<std::uint64_t>(::sqlite3_column_int64(select.get(), 1)));
+    }
+    if (step != SQLITE_DONE) fail("cannot read the secoc_freshness table");
+  }
   writer_ = std::thread([this] { write_loop(); });
 }
 
@@ -75,9 +91,26 @@ SqlitePreferenceStore::~SqlitePreferenceStore() {
 void SqlitePreferenceStore::learn(std::string_view profile_id, std::string_view output,
                                   double value) {
   cache_.learn(profile_id, output, value);
+  enqueue({std::string(profile_id), std::string(output), value});
+}
+
+std::optional<std::uint64_t> SqlitePreferenceStore::freshness(std::uint16_t data_id) const {
+  return freshness_cache_.freshness(data_id);
+}
+
+void SqlitePreferenceStore::keep_freshness(std::uint16_t data_id, std::uint64_t counter) {
+  freshness_cache_.keep_freshness(data_id, counter);
+  Row row;
+  row.freshness = true;
+  row.data_id = data_id;
+  row.counter = counter;
+  enqueue(std::move(row));
+}
+
+void SqlitePreferenceStore::enqueue(Row row) {
   {
     std::lock_guard lock(mutex_);
-    queue_.push_back({std::string(profile_id), std::string(output), value});
+    queue_.push_back(std::move(row));
     ++queued_;
   }
   wake_.notify_one();
@@ -135,6 +168,10 @@ void SqlitePreferenceStore::write_loop() {
                    "INSERT INTO preferences (profile, output, value) VALUES (?1, ?2, ?3) "
                    "ON CONFLICT (profile, output) DO UPDATE SET value = excluded.value, "
                    "updated_at = strftime('%s','now')");
+  Statement keep(db_,
+                 "INSERT INTO secoc_freshness (data_id, counter) VALUES (?1, ?2) "
+                 "ON CONFLICT (data_id) DO UPDATE SET counter = excluded.counter, "
+                 "updated_at = strftime('%s','now')");
   std::unique_lock lock(mutex_);
   for (;;) {
     wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
@@ -143,10 +180,17 @@ void SqlitePreferenceStore::write_loop() {
     std::deque<Row> batch;
     batch.swap(queue_);
     lock.unlock();
-    bool ok = upsert.get() != nullptr &&
+    bool ok = upsert.get() != nullptr && keep.get() != nullptr &&
               ::sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) == SQLITE_OK;
     for (const Row& row : batch) {
       if (!ok) break;
+      if (row.freshness) {
+        ::sqlite3_reset(keep.get());
+        ::sqlite3_bind_int(keep.get(), 1, row.data_id);
+        ::sqlite3_bind_int64(keep.get(), 2, static_cast<sqlite3_int64>(row.counter));
+        ok = ::sqlite3_step(keep.get()) == SQLITE_DONE;
+        continue;
+      }
       ::sqlite3_reset(upsert.get());
       ::sqlite3_bind_text(upsert.get(), 1, row.profile.data(), static_cast<int>(row.profile.size()),
                           SQLITE_TRANSIENT);

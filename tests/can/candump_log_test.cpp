@@ -111,6 +111,88 @@ INSTANTIATE_TEST_SUITE_P(
                     Malformed{"(1.000000) vcan0 123#R9", "bad remote frame length"},
                     Malformed{"(-1.000000) vcan0 123#11", "is not SECONDS.MICROSECONDS"}));
 
+// The three defects a fuzzing run found, each as a class: every numeric field is range-checked,
+// every out-of-range or non-digit field is an error (never a silent 0), and every message
+// quotes at most a bounded prefix of what it read.
+
+std::string error_of(const std::string& line) {
+  try {
+    (void)parse(line);
+  } catch (const LogError& e) {
+    return e.what();
+  }
+  ADD_FAILURE() << "accepted: " << line.substr(0, 80);
+  return {};
+}
+
+TEST(CandumpLog, AcceptsTheLatestTimeTheEngineCanHold) {
+  const auto r = parse("(9223372035.999999) vcan0 123#11");
+  EXPECT_EQ(r.frame.time(), std::chrono::seconds(9223372035) + std::chrono::microseconds(999999));
+  EXPECT_GT(r.frame.time().count(), 0);
+}
+
+TEST(CandumpLog, RefusesATimeWhoseNanosecondsWouldOverflow) {
+  EXPECT_NE(error_of("(9223372036.000000) vcan0 123#11").find("is out of range (at most "),
+            std::string::npos);
+  EXPECT_NE(error_of("(18446744073709551616.000000) vcan0 123#11").find("is out of range"),
+            std::string::npos);
+}
+
+class OutOfRangeDigits : public testing::TestWithParam<const char*> {};
+
+TEST_P(OutOfRangeDigits, AreAnErrorNotZero) {
+  const std::string message = error_of(std::string("(") + GetParam() + ") vcan0 123#11");
+  EXPECT_EQ(message.rfind("test.log:1: timestamp '", 0), 0U) << message;
+}
+
+INSTANTIATE_TEST_SUITE_P(CandumpLog, OutOfRangeDigits,
+                         testing::Values("99999999999999999999.000000", "1.99999A", "1.-00001",
+                                         "+1.000000", " 1.000000", "1.+00001", ".000000",
+                                         "0x10.000000", "1e3.000000"));
+
+struct Oversized {
+  const char* name;
+  std::string line;
+  const char* message;
+};
+
+void PrintTo(const Oversized& o, std::ostream* os) {
+  *os << o.name;
+}
+
+class OversizedField : public testing::TestWithParam<Oversized> {};
+
+// Each place a message quotes the line, fed a megabyte: the message stays short and says
+// how long the field was.
+TEST_P(OversizedField, IsQuotedByABoundedPrefix) {
+  const std::string message = error_of(GetParam().line);
+  EXPECT_LT(message.size(), 300U) << message.substr(0, 300);
+  EXPECT_NE(message.find(GetParam().message), std::string::npos) << message.substr(0, 300);
+  EXPECT_NE(message.find("... ("), std::string::npos) << message.substr(0, 300);
+}
+
+const std::string mega(1'000'000, '7');
+
+INSTANTIATE_TEST_SUITE_P(
+    CandumpLog, OversizedField,
+    testing::Values(Oversized{"stamp", "(1." + mega + ") vcan0 123#11", "is not SECONDS"},
+                    Oversized{"seconds", "(" + mega + ".000000) vcan0 123#11", "out of range"},
+                    Oversized{"id", "(1.000000) vcan0 " + mega + "#11", "bad CAN id"},
+                    Oversized{"payload", "(1.000000) vcan0 123#1G" + mega, "not hex byte pairs"},
+                    Oversized{"frame", "(1.000000) vcan0 123" + mega, "found no '#'"},
+                    Oversized{"dlc", "(1.000000) vcan0 123#11_" + mega, "bad raw DLC suffix"},
+                    Oversized{"remote", "(1.000000) vcan0 123#R" + mega, "remote frame length"}),
+    [](const testing::TestParamInfo<Oversized>& param) { return std::string(param.param.name); });
+
+TEST(CandumpLog, QuotesAShortFieldWholeAndHidesControlBytes) {
+  EXPECT_EQ(quote_excerpt("12G"), "'12G'");
+  EXPECT_EQ(quote_excerpt("1\x1b[2J"), "'1?[2J'");
+  EXPECT_EQ(quote_excerpt(std::string(max_quoted_chars, 'A')),
+            "'" + std::string(max_quoted_chars, 'A') + "'");
+  EXPECT_EQ(quote_excerpt(std::string(max_quoted_chars + 1, 'A')),
+            "'" + std::string(max_quoted_chars, 'A') + "'... (41 bytes)");
+}
+
 TEST(CandumpLog, RandomFramesRoundTripThroughTheLogFormat) {
   std::mt19937 rng(42);
   std::vector<LogRecord> written;

@@ -41,6 +41,37 @@ TEST_F(SqlitePreferenceStoreTest, LearnedValuesSurviveReopening) {
   EXPECT_EQ(reopened.preferences_of("alice").size(), 1U);
 }
 
+TEST_F(SqlitePreferenceStoreTest, SecocCountersSurviveReopeningWithAll64Bits) {
+  {
+    SqlitePreferenceStore store(db());
+    EXPECT_EQ(store.freshness(257), std::nullopt);
+    store.keep_freshness(257, 41);
+    store.keep_freshness(257, 42);
+    store.keep_freshness(258, 0xFFFF'FFFF'FFFF'FFF0ULL);  // past INT64_MAX: same bits back
+    store.learn("alice", "fan", 3);
+    EXPECT_EQ(store.freshness(257), 42U);
+    EXPECT_TRUE(store.flush());
+  }
+  SqlitePreferenceStore reopened(db());
+  EXPECT_EQ(reopened.freshness(257), 42U);
+  EXPECT_EQ(reopened.freshness(258), 0xFFFF'FFFF'FFFF'FFF0ULL);
+  EXPECT_EQ(reopened.freshness(259), std::nullopt);
+  EXPECT_EQ(reopened.preference("alice", "fan"), 3.0);
+}
+
+TEST_F(SqlitePreferenceStoreTest, AFlushedSecocCounterSurvivesAProcessKilledWithoutCleanup) {
+  const pid_t child = ::fork();
+  if (child == 0) {
+    SqlitePreferenceStore store(db());
+    store.keep_freshness(257, 7);
+    _exit(store.flush() ? 0 : 1);
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  EXPECT_EQ(SqlitePreferenceStore(db()).freshness(257), 7U);
+}
+
 TEST_F(SqlitePreferenceStoreTest, AFlushedValueSurvivesAProcessKilledWithoutCleanup) {
   const pid_t child = ::fork();
   if (child == 0) {

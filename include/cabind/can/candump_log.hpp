@@ -36,13 +36,23 @@ class LogError : public std::runtime_error {
   std::size_t line_;
 };
 
+// How error messages quote what they read: at most this many characters of it, then
+// "... (N bytes)", so a 100 MB line yields a short message. Bytes outside printable ASCII
+// are shown as '?', so a log cannot put terminal escapes on the operator's screen.
+//   "12G"                 -> '12G'
+//   <"A" x 1000>          -> 'AAAA...A'... (1000 bytes)   (max_quoted_chars A's)
+inline constexpr std::size_t max_quoted_chars = 40;
+[[nodiscard]] std::string quote_excerpt(std::string_view text);
+
 // "123#DEADBEEF" (cansend notation) -> Frame; nullopt with *why set when malformed.
 [[nodiscard]] std::optional<Frame> parse_frame_text(std::string_view text, std::string* why);
 
 // Frame -> "123#DEADBEEF", the notation candump -l writes.
 [[nodiscard]] std::string format_frame_text(const Frame& frame);
 
-// One whole log line; throws LogError(source, line_number, ...) when malformed.
+// One whole log line; throws LogError(source, line_number, ...) when malformed. The
+// timestamp's digits are checked: a sign, a non-digit or a value past what the engine's
+// nanosecond time can hold (max 9223372035.999999 s) is an error, never 0 or a wrap.
 [[nodiscard]] LogRecord parse_log_line(std::string_view line, const std::string& source,
                                        std::size_t line_number);
 

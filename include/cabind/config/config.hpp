@@ -8,6 +8,7 @@
 // of their first character; the rules module compiles them and reports errors at
 // file:line:(column + offset).
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -152,9 +153,24 @@ enum class ChecksumAlgorithm : std::uint8_t {
   crc8_sae_j1850,  // CRC-8, polynomial 0x1D, initial 0xFF, final XOR 0xFF, not reflected
 };
 
-// Per-message counter and checksum checks (`integrity:` in vehicle.yaml). At least one of
-// `counter` and `checksum_signal` is set; both name signals of `message` (checked against
-// the DBC at load).
+// SecOC authentication of a message (`integrity.<Message>.secoc`, docs/security.md). The
+// parser fills everything but `key`; the loader reads `key_file` (relative to vehicle.yaml)
+// after checking its owner and mode. The key is never printed.
+struct Secoc {
+  std::uint16_t data_id = 0;
+  std::string key_file;
+  diag::Location key_where;
+  std::array<std::uint8_t, 16> key{};
+  std::uint8_t mac_bits = 24;         // 24..128, multiple of 8 (profile 1: 24)
+  std::uint8_t freshness_bits = 8;    // 8..32, multiple of 8 (profile 1: 8)
+  std::uint32_t alarm_failures = 10;  // failures within alarm_window: an alarm
+  std::chrono::milliseconds alarm_window{10000};
+  diag::Location where;
+};
+
+// Per-message counter, checksum and SecOC checks (`integrity:` in vehicle.yaml). At least
+// one of `counter`, `checksum_signal` and `secoc` is set; the signals are of `message`
+// (checked against the DBC at load).
 struct MessageIntegrity {
   std::string bus;
   std::string message;
@@ -166,6 +182,7 @@ struct MessageIntegrity {
   std::uint8_t max_counter_skips = 0;  // tolerated missing frames between two counters
   diag::Location max_counter_skips_where;
   std::uint8_t recovery_frames = 2;  // consecutive good frames before a failed message is valid
+  std::optional<Secoc> secoc;
   diag::Location where;
 };
 

@@ -115,6 +115,8 @@ class Service final : public engine::AuditSink {
   void guarded(std::string_view where, Body&& body) noexcept;
   // Moves what the engine learned on the frame path into the store (off the frame path).
   void store_learned() noexcept;
+  // Hands the SecOC counters that moved to the store (off the frame path, after a batch).
+  void store_freshness() noexcept;
   void set_preference(const nlohmann::json& request, control::Reply reply);
   void finish_set(const control::Reply& reply, const nlohmann::json& result, bool ok);
   void update_status();
@@ -125,6 +127,7 @@ class Service final : public engine::AuditSink {
   void add_control_commands();
   [[nodiscard]] nlohmann::json status() const;
   [[nodiscard]] nlohmann::json metrics() const;
+  [[nodiscard]] nlohmann::json secoc_metrics() const;
   [[nodiscard]] nlohmann::json identify(const nlohmann::json& request);
   // `identify`'s frame once more after the source's debounce (a newer identify replaces it).
   void present_again(std::size_t bus, const can::Frame& frame, std::chrono::milliseconds debounce);
@@ -134,7 +137,11 @@ class Service final : public engine::AuditSink {
   Notifier& notifier_;
   std::unique_ptr<engine::PreferenceStore> preferences_;
   store::SqlitePreferenceStore* durable_ = nullptr;  // preferences_ when it is on disk
-  std::vector<std::unique_ptr<Port>> ports_;         // index = bus index of the active plan
+  // SecOC counters: durable_ when there is one, else memory_freshness_ (kept across
+  // reloads, lost on restart).
+  engine::MemoryFreshnessStore memory_freshness_;
+  engine::FreshnessStore* freshness_ = &memory_freshness_;
+  std::vector<std::unique_ptr<Port>> ports_;  // index = bus index of the active plan
   std::unique_ptr<Generation> active_;
   std::unique_ptr<control::Server> control_;
   boost::asio::steady_timer tick_timer_;

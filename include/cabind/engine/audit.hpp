@@ -38,9 +38,13 @@ enum class AuditKind : std::uint8_t {
   driver_left,     // identity.leave held: no driver is active; output: the profile id
   unsent,          // the bus refused the frame; the command stays pending and is retried
   expired,         // a command blocked or unsent for longer than its output's hold, dropped
+  unauthentic,     // SecOC refused frames of a message (at most one per second per message);
+                   // value: the message's failures so far; detail: the message
+  secoc_alarm,     // a message's SecOC failures reached its alarm threshold in its window
 };
 // One past the last AuditKind, for tables indexed by kind.
-inline constexpr std::size_t audit_kind_count = static_cast<std::size_t>(AuditKind::expired) + 1;
+inline constexpr std::size_t audit_kind_count =
+    static_cast<std::size_t>(AuditKind::secoc_alarm) + 1;
 
 [[nodiscard]] std::string_view to_string(AuditKind kind) noexcept;
 

@@ -17,6 +17,12 @@
 //   calls the store); store_learned(), called off the frame path after each batch and
 //   tick, moves it into the PreferenceStore as the driver's preference. The driver's later
 //   `driver_identified` settings of that output use the stored preference.
+// - SecOC: a frame of an authenticated message that fails verification changes nothing; it
+//   is counted per message and reported through the AuditSink as `unauthentic` at most once
+//   per second per message, and as `secoc_alarm` when the message's failures reach its
+//   threshold in its window (authentication_monitor.hpp). The counters of accepted frames
+//   come from the FreshnessStore when the engine is built and go back to it in
+//   store_freshness(), off the frame path.
 // - Time: frames carry their time; advance(now) runs staleness, timers and actuation
 //   deadlines. local_time() feeds `hour` and `weekday`.
 //
@@ -34,6 +40,8 @@
 #include "cabind/can/bus.hpp"
 #include "cabind/engine/actuator.hpp"
 #include "cabind/engine/audit.hpp"
+#include "cabind/engine/authentication_monitor.hpp"
+#include "cabind/engine/freshness_store.hpp"
 #include "cabind/engine/identity_resolver.hpp"
 #include "cabind/engine/learned_ring.hpp"
 #include "cabind/engine/plan.hpp"
@@ -52,13 +60,16 @@ struct LocalTime {
 
 class Engine {
  public:
-  // The run-time state of one compiled plan. `plan`, the buses, `audit` and `preferences`
-  // must outlive the engine; nothing of the Config is used. Allocates only here.
+  // The run-time state of one compiled plan. `plan`, the buses, `audit`, `preferences` and
+  // `freshness` must outlive the engine; nothing of the Config is used. Allocates only here.
   // `buses[b]` carries plan.buses[b] (the pointers are copied); throws std::invalid_argument
-  // when the counts differ. The one-bus form is for plans with a single bus.
+  // when the counts differ. The one-bus form is for plans with a single bus. Without a
+  // freshness store, SecOC counters start from nothing and are not kept. Throws
+  // std::runtime_error when OpenSSL has no CMAC (a plan with SecOC only).
   Engine(const Plan& plan, std::span<can::Bus* const> buses, AuditSink& audit,
-         PreferenceStore& preferences);
-  Engine(const Plan& plan, can::Bus& bus, AuditSink& audit, PreferenceStore& preferences);
+         PreferenceStore& preferences, FreshnessStore* freshness = nullptr);
+  Engine(const Plan& plan, can::Bus& bus, AuditSink& audit, PreferenceStore& preferences,
+         FreshnessStore* freshness = nullptr);
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
   ~Engine();
@@ -104,6 +115,16 @@ class Engine {
   [[nodiscard]] std::uint64_t frames_seen(std::size_t bus) const noexcept {
     return bus < frames_seen_.size() ? frames_seen_[bus] : 0;
   }
+  // Frames refused by SecOC verification on any bus, since the engine was built.
+  [[nodiscard]] std::uint64_t unauthentic_frames() const noexcept;
+  // Per SecOC message of bus `bus` (BusPlan::secoc order): its verifier and its failure
+  // monitor. Empty for a bus index out of range.
+  [[nodiscard]] std::span<const signal::SecocVerifier> secoc(std::size_t bus) const noexcept;
+  [[nodiscard]] std::span<const AuthenticationMonitor> secoc_monitors(
+      std::size_t bus) const noexcept;
+  // Off the frame path only (after a batch): hands every SecOC counter that moved since the
+  // last call to the FreshnessStore; returns how many. The store's exceptions propagate.
+  std::size_t store_freshness();
   // Whether the named interlock holds now (unknown = false).
   [[nodiscard]] bool interlock_holds(std::string_view name) const noexcept;
 
@@ -135,6 +156,8 @@ class Engine {
   };
 
   void apply(std::size_t bus, const can::Frame& frame) noexcept;
+  void watch_secoc(std::size_t bus);
+  void on_unauthentic(std::size_t bus, std::uint16_t secoc, can::Timestamp now) noexcept;
   void handle_changes(std::span<const std::uint32_t> slots, can::Timestamp now) noexcept;
   void on_feedback(std::size_t output, double value, can::Timestamp now) noexcept;
   void on_manual_switch(const SeatPlan& seat, can::Timestamp now) noexcept;
@@ -159,6 +182,7 @@ class Engine {
   const Plan& plan_;
   AuditSink& audit_;
   PreferenceStore& preferences_;
+  FreshnessStore* freshness_;
   signal::SignalTable table_;
   std::vector<signal::FrameRouter> routers_;  // per bus
   std::vector<std::uint64_t> frames_seen_;    // per bus
@@ -177,6 +201,12 @@ class Engine {
   std::vector<std::uint32_t> scratch_;    // changed slots, sized at construction
   std::vector<std::uint32_t> presented_;  // identity slots a frame presented
   LearnedRing learned_{learned_capacity};
+  // Per SecOC message of every bus, bus by bus: bus b's are [secoc_begin_[b], secoc_begin_[b+1]).
+  std::vector<std::size_t> secoc_begin_;
+  std::vector<AuthenticationMonitor> monitors_;
+  std::vector<std::string> secoc_report_details_;  // for its events
+  std::vector<std::string> secoc_alarm_details_;
+  std::vector<std::optional<std::uint64_t>> stored_;  // per SecOC message: counter last stored
 };
 
 }  // namespace cabind::engine

@@ -109,7 +109,9 @@ struct ClaimEnded {
   can::Timestamp time{};
 };
 
-// The authentication step between "decoded" and "trusted". Accepts every claim today.
+// The claim-level step between "decoded" and "trusted". Frames are authenticated before
+// they become claims (SecOC, in the FrameRouter: signal/secoc_verifier.hpp); this accepts
+// every claim that got here.
 [[nodiscard]] bool trusted(const IdentityClaim& claim) noexcept;
 
 class IdentityResolver {

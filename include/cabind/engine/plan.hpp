@@ -35,6 +35,7 @@
 #include "cabind/rules/compiled_expression.hpp"
 #include "cabind/signal/frame_router.hpp"
 #include "cabind/signal/integrity_check.hpp"
+#include "cabind/signal/secoc_verifier.hpp"
 
 namespace cabind::engine {
 
@@ -88,8 +89,15 @@ struct SeatPlan {
   std::uint32_t manual_switch = kNoSlot;  // a non-zero value cancels its pending moves
 };
 
-// One bus: its DBC compiled once, the slots bound to its messages, its integrity checks and
-// the kernel filters for the messages it reads. Bindings and specs index its own codec.
+// When a SecOC message's failures become an alarm (config::Secoc).
+struct SecocAlarm {
+  std::uint32_t failures = 10;  // this many within `window`
+  std::chrono::nanoseconds window{std::chrono::seconds(10)};
+};
+
+// One bus: its DBC compiled once, the slots bound to its messages, its integrity checks, its
+// SecOC-authenticated messages and the kernel filters for the messages it reads. Bindings and
+// specs index its own codec.
 struct BusPlan {
   std::string name;
   std::string interface;
@@ -98,6 +106,10 @@ struct BusPlan {
   std::vector<can::Filter> filters;
   std::vector<signal::Binding> bindings;
   std::vector<signal::IntegritySpec> integrity;
+  // Each with its key (the plan holds secret material: it is never printed) and no counter
+  // (the engine takes those from its FreshnessStore).
+  std::vector<signal::SecocSpec> secoc;
+  std::vector<SecocAlarm> secoc_alarms;  // per secoc entry
 };
 
 struct Plan {

@@ -21,7 +21,11 @@
 //     230#01C4A1A001  -> value unchanged: not reported changed, reported presented
 //     230#0200000000  -> TokenType 2 selects FaceIdToken: slot missing, reported changed
 //
-// Messages with an IntegritySpec are checked first (integrity_check.hpp), then the length:
+// A message with a SecocSpec is authenticated before anything else (secoc_verifier.hpp): a
+// frame that fails is dropped whole, as if it had never been received (no slot changes, not
+// even to invalid, so forged frames can neither claim nor withdraw an identity) and
+// reported in Routed::unauthentic.
+// Messages with an IntegritySpec are checked next (integrity_check.hpp), then the length:
 // a frame that fails, or arrives while the message recovers from a failure, marks every
 // slot bound to the message invalid instead of updating it.
 //
@@ -35,6 +39,7 @@
 #include "cabind/can/frame.hpp"
 #include "cabind/dbc/codec.hpp"
 #include "cabind/signal/integrity_check.hpp"
+#include "cabind/signal/secoc_verifier.hpp"
 #include "cabind/signal/signal_table.hpp"
 
 namespace cabind::signal {
@@ -52,14 +57,18 @@ struct Binding {
 struct Routed {
   std::size_t changed = 0;
   std::size_t presented = 0;
+  // The frame failed its SecOC verification; `secoc` is the index of its verifier.
+  bool unauthentic = false;
+  std::uint16_t secoc = 0;
 };
 
 class FrameRouter {
  public:
   // Throws std::invalid_argument (load time) if a spec does not fit the codec or two specs
-  // name the same message.
+  // name the same message; std::runtime_error when OpenSSL has no CMAC. Verifier i is
+  // built from secoc[i].
   FrameRouter(const dbc::Codec& codec, std::span<const Binding> bindings,
-              std::span<const IntegritySpec> integrity = {});
+              std::span<const IntegritySpec> integrity = {}, std::span<const SecocSpec> secoc = {});
 
   // Decodes the bound signals of `frame` into `table` (time: frame.time()). Writes the
   // slots whose value or validity changed to `changed` (up to its size) and returns how
@@ -79,6 +88,10 @@ class FrameRouter {
   [[nodiscard]] std::uint64_t integrity_failures() const noexcept { return integrity_failures_; }
   // Frames of a known message shorter than its DBC length since construction (metrics).
   [[nodiscard]] std::uint64_t malformed_frames() const noexcept { return malformed_frames_; }
+  // Frames refused by SecOC verification since construction (for metrics).
+  [[nodiscard]] std::uint64_t unauthentic_frames() const noexcept { return unauthentic_; }
+  // The SecOC verifiers, in the order of the specs given to the constructor.
+  [[nodiscard]] std::span<const SecocVerifier> secoc() const noexcept { return verifiers_; }
   // The check of a message (codec index), or nullptr when it has none.
   [[nodiscard]] const IntegrityCheck* integrity(std::uint16_t message) const noexcept;
 
@@ -89,12 +102,15 @@ class FrameRouter {
   static constexpr std::uint16_t kUnchecked = 0xFFFF;
   std::vector<std::uint16_t> check_of_;  // per message: index into checks_ or kUnchecked
   std::vector<IntegrityCheck> checks_;
+  std::vector<std::uint16_t> secoc_of_;  // per message: index into verifiers_ or kUnchecked
+  std::vector<SecocVerifier> verifiers_;
   // Marks every slot bound to `message` invalid; returns the new count of `changed`.
   std::size_t invalidate_message(std::uint16_t message, can::Timestamp now, SignalTable& table,
                                  std::span<std::uint32_t> changed, std::size_t count) noexcept;
 
   std::uint64_t integrity_failures_ = 0;
   std::uint64_t malformed_frames_ = 0;
+  std::uint64_t unauthentic_ = 0;
 };
 
 }  // namespace cabind::signal

@@ -1,6 +1,7 @@
 #pragma once
 // Learned preferences kept in SQLite, so a driver's manual choices and the values set
-// through the control socket survive a restart, a crash or a power cut.
+// through the control socket survive a restart, a crash or a power cut; and, in the same
+// database and by the same writer, the SecOC freshness counters (engine/freshness_store.hpp).
 //
 // Reads never touch the disk: the whole table is loaded at open into memory and lookups
 // are served from there (allocation-free, as the engine needs). Writes are made durable
@@ -9,8 +10,9 @@
 // (WAL journal, synchronous=FULL). Acknowledge a value to a user only after flush(), or
 // from flush_async()'s completion, which does not block the caller's thread.
 //
-// Threading: learn(), preference(), preferences_of() and flush() from one thread (the
-// daemon's); the writer thread only touches the database and the queue.
+// Threading: learn(), preference(), preferences_of(), freshness(), keep_freshness() and
+// flush() from one thread (the daemon's); the writer thread only touches the database and
+// the queue.
 
 #include <condition_variable>
 #include <cstdint>
@@ -23,6 +25,7 @@
 #include <thread>
 #include <vector>
 
+#include "cabind/engine/freshness_store.hpp"
 #include "cabind/engine/preference_store.hpp"
 
 struct sqlite3;
@@ -35,7 +38,7 @@ class StoreError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-class SqlitePreferenceStore final : public engine::PreferenceStore {
+class SqlitePreferenceStore final : public engine::PreferenceStore, public engine::FreshnessStore {
  public:
   // Opens (or creates) the database and loads it; throws StoreError.
   explicit SqlitePreferenceStore(const std::filesystem::path& file);
@@ -47,6 +50,10 @@ class SqlitePreferenceStore final : public engine::PreferenceStore {
                                                  std::string_view output) const override;
   [[nodiscard]] std::vector<std::pair<std::string, double>> preferences_of(
       std::string_view profile_id) const override;
+
+  [[nodiscard]] std::optional<std::uint64_t> freshness(std::uint16_t data_id) const override;
+  // Queued like learn(): durable after flush().
+  void keep_freshness(std::uint16_t data_id, std::uint64_t counter) override;
 
   // Waits until every learn() so far is committed; false when a write failed (the value
   // is then kept in memory only, and write_errors() counts it).
@@ -60,11 +67,16 @@ class SqlitePreferenceStore final : public engine::PreferenceStore {
   [[nodiscard]] const std::filesystem::path& file() const noexcept { return file_; }
 
  private:
+  // A preference, or (freshness set) a freshness counter.
   struct Row {
     std::string profile;
     std::string output;
-    double value;
+    double value = 0.0;
+    bool freshness = false;
+    std::uint16_t data_id = 0;
+    std::uint64_t counter = 0;
   };
+  void enqueue(Row row);
   struct Waiter {
     std::uint64_t target;         // committed_ this waiter needs
     std::uint64_t errors_before;  // write_errors_ when it registered
@@ -77,6 +89,7 @@ class SqlitePreferenceStore final : public engine::PreferenceStore {
   std::filesystem::path file_;
   sqlite3* db_ = nullptr;
   engine::MemoryPreferenceStore cache_;
+  engine::MemoryFreshnessStore freshness_cache_;
 
   mutable std::mutex mutex_;
   std::condition_variable wake_;

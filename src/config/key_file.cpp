@@ -1,0 +1,108 @@
+#include "cabind/config/key_file.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string_view>
+
+namespace cabind::config {
+namespace {
+
+// Closes the descriptor and wipes the bytes read, whatever way the reader leaves.
+class KeyBuffer {
+ public:
+  explicit KeyBuffer(int fd) : fd_(fd) {}
+  ~KeyBuffer() {
+    explicit_bzero(bytes_.data(), bytes_.size());
+    if (fd_ >= 0) ::close(fd_);
+  }
+  KeyBuffer(const KeyBuffer&) = delete;
+  KeyBuffer& operator=(const KeyBuffer&) = delete;
+
+  // Reads up to the buffer's size; false on a read error.
+  bool read_all() {
+    while (size_ < bytes_.size()) {
+      const ssize_t got = ::read(fd_, bytes_.data() + size_, bytes_.size() - size_);
+      if (got < 0 && errno == EINTR) continue;
+      if (got < 0) return false;
+      if (got == 0) break;
+      size_ += static_cast<std::size_t>(got);
+    }
+    return true;
+  }
+  [[nodiscard]] std::string_view text() const { return {bytes_.data(), size_}; }
+  [[nodiscard]] int fd() const noexcept { return fd_; }
+
+ private:
+  int fd_;
+  std::array<char, 40> bytes_{};  // 32 digits and a newline fit; more is refused
+  std::size_t size_ = 0;
+};
+
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::optional<SecocKey> parse_key(std::string_view text) {
+  if (!text.empty() && text.back() == '\n') text.remove_suffix(1);
+  if (text.size() != 32) return std::nullopt;
+  SecocKey key{};
+  for (std::size_t i = 0; i < key.size(); ++i) {
+    const int high = hex_digit(text[2 * i]);
+    const int low = hex_digit(text[2 * i + 1]);
+    if (high < 0 || low < 0) return std::nullopt;
+    key[i] = static_cast<std::uint8_t>(high * 16 + low);
+  }
+  return key;
+}
+
+std::string octal_mode(mode_t mode) {
+  std::string text = "0000";
+  for (int i = 3; i >= 0; --i, mode >>= 3U)
+    text[static_cast<std::size_t>(i)] = static_cast<char>('0' + (mode & 7U));
+  return text;
+}
+
+}  // namespace
+
+std::optional<SecocKey> read_key_file(const std::filesystem::path& path, unsigned owner,
+                                      std::string& why) {
+  // O_NOFOLLOW: a symlink is refused; the checks run on the opened descriptor, so the file
+  // read is the file checked.
+  KeyBuffer buffer(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK));
+  if (buffer.fd() < 0) {
+    why = errno == ELOOP ? "is a symbolic link (give the key file itself)"
+                         : std::string("cannot be opened: ") + std::strerror(errno);
+    return std::nullopt;
+  }
+  struct stat info {};
+  if (::fstat(buffer.fd(), &info) != 0 || !S_ISREG(info.st_mode)) {
+    why = "is not a regular file";
+    return std::nullopt;
+  }
+  if (info.st_uid != owner) {
+    why = "is owned by uid " + std::to_string(info.st_uid) + ", not by the service user (uid " +
+          std::to_string(owner) + ")";
+    return std::nullopt;
+  }
+  const mode_t mode = info.st_mode & 07777U;
+  if (mode != 0600U && mode != 0400U) {
+    why = "has mode " + octal_mode(mode) + "; it must be 0600 or 0400 (chmod 600)";
+    return std::nullopt;
+  }
+  if (!buffer.read_all()) {
+    why = std::string("cannot be read: ") + std::strerror(errno);
+    return std::nullopt;
+  }
+  auto key = parse_key(buffer.text());
+  if (!key) why = "must hold exactly 32 hex digits (one AES-128 key) and a newline at most";
+  return key;
+}
+
+}  // namespace cabind::config
