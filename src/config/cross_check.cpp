@@ -161,12 +161,33 @@ void check_integrity(const Config& config, const MessageIntegrity& check,
   }
 }
 
+// Each SecOC message needs a Data ID of its own, on every bus: the ID is in its MAC input
+// (a frame of one message must not verify as the other) and the store keeps the freshness
+// counter under it (two messages would share one counter and refuse each other's frames).
+void check_secoc_data_ids(const Config& config, diag::Diagnostics& diagnostics) {
+  for (std::size_t i = 0; i < config.integrity.size(); ++i) {
+    const auto& later = config.integrity[i].secoc;
+    if (!later) continue;
+    for (std::size_t j = 0; j < i; ++j) {
+      const auto& earlier = config.integrity[j].secoc;
+      if (!earlier || earlier->data_id != later->data_id) continue;
+      diagnostics.error(later->data_id_where, "secoc: data_id " + std::to_string(later->data_id) +
+                                                  " is already the Data ID of '" +
+                                                  config.integrity[j].message + "' (line " +
+                                                  std::to_string(earlier->data_id_where.line) +
+                                                  "): each authenticated message needs its own");
+      break;
+    }
+  }
+}
+
 }  // namespace
 
 void check_dbc_references(Config& config, diag::Diagnostics& diagnostics) {
   for (const auto& mapping : config.signals) {
     resolve(config, mapping.source, diagnostics, nullptr);
   }
+  check_secoc_data_ids(config, diagnostics);
   for (const auto& check : config.integrity) {
     check_integrity(config, check, diagnostics);
   }

@@ -652,6 +652,7 @@ class VehicleParser {
     secoc.where = read_.at(node);
     bool ok = true;
     if (const auto* id = read_.required(*map, "data_id", where)) {
+      secoc.data_id_where = read_.at(*id);
       const auto value = read_.integer(*id, 0, 0xFFFF);
       ok = value.has_value();
       secoc.data_id = static_cast<std::uint16_t>(value.value_or(0));

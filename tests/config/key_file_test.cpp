@@ -111,5 +111,37 @@ TEST_F(SecocKeyFile, LoaderNamesTheKeyEntryOfVehicleYaml) {
   EXPECT_EQ(text.find("0001020304"), std::string::npos) << "the key was printed: " << text;
 }
 
+// Two authenticated messages with one Data ID would verify each other's frames and share
+// one stored freshness counter: refused at the later data_id, naming the earlier one.
+TEST_F(SecocKeyFile, LoaderRefusesADataIdTwoMessagesShare) {
+  write("a.key", kKeyText, 0600);
+  write("b.key", kKeyText, 0600);
+  const auto vehicle = [this](int second_id) {
+    std::ofstream(dir_ / "vehicle.yaml") << "bus: { interface: vcan0 }\n"
+                                            "dbc: " CABIND_SOURCE_DIR
+                                            "/config/demo/demo_body.dbc\n"
+                                            "signals:\n"
+                                            "  Identity.KeyFob: Keyfob_Status.FobId\n"
+                                            "profiles: " CABIND_SOURCE_DIR
+                                            "/config/demo/profiles\n"
+                                            "integrity:\n"
+                                            "  Seat_Status:\n"
+                                            "    secoc: { data_id: 300, key: a.key }\n"
+                                            "  Identity_Token:\n"
+                                            "    secoc: { data_id: "
+                                         << second_id << ", key: b.key }\n";
+    return load(dir_ / "vehicle.yaml").diagnostics.to_string();
+  };
+  const std::string shared = vehicle(300);
+  EXPECT_NE(shared.find((dir_ / "vehicle.yaml").string() +
+                        ":10:23: error: secoc: data_id 300 is already the Data ID of "
+                        "'Seat_Status' (line 8): each authenticated message needs its own"),
+            std::string::npos)
+      << shared;
+  const std::string distinct = vehicle(301);
+  EXPECT_EQ(distinct.find("already the Data ID"), std::string::npos) << distinct;
+  EXPECT_EQ(distinct.find("secoc"), std::string::npos) << distinct;
+}
+
 }  // namespace
 }  // namespace cabind::config

@@ -158,6 +158,7 @@ enum class ChecksumAlgorithm : std::uint8_t {
 // after checking its owner and mode. The key is never printed.
 struct Secoc {
   std::uint16_t data_id = 0;
+  diag::Location data_id_where;
   std::string key_file;
   diag::Location key_where;
   std::array<std::uint8_t, 16> key{};
