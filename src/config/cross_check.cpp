@@ -1,9 +1,11 @@
 #include "cabind/config/cross_check.hpp"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
 #include "cabind/config/yaml_reader.hpp"
+#include "cabind/dbc/signal_bytes.hpp"
 
 namespace cabind::config {
 
@@ -181,6 +183,34 @@ void check_secoc_data_ids(const Config& config, diag::Diagnostics& diagnostics) 
   }
 }
 
+// A signal bound on a SecOC message must lie in its authentic payload: the bytes after it
+// carry the freshness value and the MAC, which change with every frame and are not data.
+void check_secoc_bindings(const Config& config, diag::Diagnostics& diagnostics) {
+  diag::Diagnostics quiet;  // unresolved references were reported by the first pass
+  for (const auto& mapping : config.signals) {
+    const auto check =
+        std::find_if(config.integrity.begin(), config.integrity.end(), [&](const auto& c) {
+          return c.secoc && c.message == mapping.source.message &&
+                 (c.bus == mapping.source.bus || config.buses.size() == 1);
+        });
+    if (check == config.integrity.end()) continue;
+    const dbc::Message* message = nullptr;
+    const dbc::Signal* signal = resolve(config, mapping.source, quiet, &message);
+    if (signal == nullptr || message == nullptr) continue;
+    const std::size_t trailer = (check->secoc->freshness_bits + check->secoc->mac_bits) / 8U;
+    if (message->size <= trailer) continue;  // reported at the secoc entry
+    const std::size_t authentic = message->size - trailer;
+    if (dbc::bytes_spanned(*signal) > authentic) {
+      diagnostics.error(mapping.source.where,
+                        "signal '" + message->name + "." + signal->name +
+                            "' reaches past the authentic payload of its SecOC message (the "
+                            "first " +
+                            std::to_string(authentic) + " of " + std::to_string(message->size) +
+                            " bytes; the rest is the freshness value and MAC)");
+    }
+  }
+}
+
 }  // namespace
 
 void check_dbc_references(Config& config, diag::Diagnostics& diagnostics) {
@@ -188,6 +218,7 @@ void check_dbc_references(Config& config, diag::Diagnostics& diagnostics) {
     resolve(config, mapping.source, diagnostics, nullptr);
   }
   check_secoc_data_ids(config, diagnostics);
+  check_secoc_bindings(config, diagnostics);
   for (const auto& check : config.integrity) {
     check_integrity(config, check, diagnostics);
   }

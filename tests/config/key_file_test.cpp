@@ -143,5 +143,31 @@ TEST_F(SecocKeyFile, LoaderRefusesADataIdTwoMessagesShare) {
   EXPECT_EQ(distinct.find("secoc"), std::string::npos) << distinct;
 }
 
+// The bytes after a SecOC message's authentic payload are its freshness value and MAC: a
+// signal bound there would read noise. Seat_Status is 6 bytes, profile 1 takes the last 4;
+// ActiveSlot (bits 1-4) is inside, the Motorola Position (bytes 1-2) reaches byte 2.
+TEST_F(SecocKeyFile, LoaderRefusesABoundSignalPastTheAuthenticPayload) {
+  write("a.key", kKeyText, 0600);
+  std::ofstream(dir_ / "vehicle.yaml") << "bus: { interface: vcan0 }\n"
+                                          "dbc: " CABIND_SOURCE_DIR
+                                          "/config/demo/demo_body.dbc\n"
+                                          "signals:\n"
+                                          "  Seat.Slot: Seat_Status.ActiveSlot\n"
+                                          "  Seat.Position: Seat_Status.Position\n"
+                                          "profiles: " CABIND_SOURCE_DIR
+                                          "/config/demo/profiles\n"
+                                          "integrity:\n"
+                                          "  Seat_Status:\n"
+                                          "    secoc: { data_id: 300, key: a.key }\n";
+  const std::string text = load(dir_ / "vehicle.yaml").diagnostics.to_string();
+  EXPECT_NE(text.find((dir_ / "vehicle.yaml").string() +
+                      ":5:18: error: signal 'Seat_Status.Position' reaches past the authentic "
+                      "payload of its SecOC message (the first 2 of 6 bytes; the rest is the "
+                      "freshness value and MAC)"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(text.find("ActiveSlot"), std::string::npos) << text;
+}
+
 }  // namespace
 }  // namespace cabind::config
