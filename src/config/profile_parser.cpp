@@ -3,7 +3,10 @@
 #include <array>
 #include <cctype>
 #include <charconv>
+#include <string>
+#include <string_view>
 #include <utility>
+#include <vector>
 
 #include "cabind/config/yaml_reader.hpp"
 #include "cabind/config/yaml_tree.hpp"
@@ -257,8 +260,13 @@ class ProfileParser {
     if (const auto* destination = read_.required(*map, "destination", "a navigation default")) {
       auto name = read_.name(*destination);
       if (name && out.find_favourite(*name) == nullptr) {
+        std::vector<std::string_view> known;
+        for (const auto& favourite : out.favourites)
+          known.emplace_back(favourite.name);
+        const auto close = closest(*name, known);
         read_.error(*destination,
-                    "destination '" + *name + "' is not one of navigation.favourites");
+                    "destination '" + *name + "' is not one of navigation.favourites" +
+                        (close ? " (did you mean '" + std::string(*close) + "'?)" : std::string()));
         name.reset();
       }
       ok = ok && name.has_value();
