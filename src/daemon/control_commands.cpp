@@ -61,21 +61,6 @@ json counters_json(const can::BusCounters& c) {
           {"bus_errors", c.bus_errors}};
 }
 
-void add_counters(can::BusCounters& total, const can::BusCounters& c) {
-  total.rx_frames += c.rx_frames;
-  total.rx_batches += c.rx_batches;
-  total.rx_error_frames += c.rx_error_frames;
-  total.bus_off += c.bus_off;
-  total.rx_malformed += c.rx_malformed;
-  total.rx_queue_dropped += c.rx_queue_dropped;
-  total.tx_frames += c.tx_frames;
-  total.tx_buffer_full += c.tx_buffer_full;
-  total.tx_retried += c.tx_retried;
-  total.tx_dropped += c.tx_dropped;
-  total.tx_errors += c.tx_errors;
-  total.bus_errors += c.bus_errors;
-}
-
 }  // namespace
 
 json Service::status() const {
@@ -143,7 +128,7 @@ json Service::metrics() const {
   json buses = json::object();
   for (std::size_t b = 0; b < bus_count(); ++b) {
     const can::BusCounters& c = ports_[b]->slot.counters();
-    add_counters(total, c);
+    total += c;
     buses[ports_[b]->name] = counters_json(c);
   }
   result["bus"] = counters_json(total);

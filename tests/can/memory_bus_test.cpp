@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <cstring>
 #include <vector>
 
 namespace cabind::can {
@@ -44,6 +46,23 @@ TEST(MemoryBus, RecordsSentFramesAndDropsWhileDown) {
   ASSERT_EQ(bus.sent().size(), 1U);
   EXPECT_EQ(bus.counters().tx_dropped, 1U);
   EXPECT_EQ(sink.states, std::vector<BusState>{BusState::down});
+}
+
+}  // namespace
+}  // namespace cabind::can
+
+namespace cabind::can {
+namespace {
+
+// Totals over several buses (cabinctl metrics' `bus.*`) sum every counter, none forgotten.
+TEST(BusCountersSum, AddsEveryCounterFieldByField) {
+  BusCounters a{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13};
+  const BusCounters b{100, 200, 300, 400, 500, 600, 700, 800, 900, 1000, 1100, 1200, 1300};
+  a += b;
+  const BusCounters expected{101, 202, 303, 404, 505, 606, 707, 808, 909, 1010, 1111, 1212, 1313};
+  static_assert(sizeof(BusCounters) == 13 * sizeof(std::uint64_t),
+                "a counter was added: give it a value here and sum it in operator+=");
+  EXPECT_EQ(std::memcmp(&a, &expected, sizeof a), 0);
 }
 
 }  // namespace

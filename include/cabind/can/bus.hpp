@@ -44,6 +44,25 @@ struct BusCounters {
   std::uint64_t tx_dropped = 0;        // frames given up (backlog full or interface gone)
   std::uint64_t tx_errors = 0;         // other send errors
   std::uint64_t bus_errors = 0;        // interface down/gone events
+
+  // Field by field, for totals over several buses; kept beside the fields so a new
+  // counter is summed too.
+  BusCounters& operator+=(const BusCounters& o) noexcept {
+    rx_frames += o.rx_frames;
+    rx_batches += o.rx_batches;
+    rx_error_frames += o.rx_error_frames;
+    bus_off += o.bus_off;
+    rx_malformed += o.rx_malformed;
+    rx_filtered += o.rx_filtered;
+    rx_queue_dropped += o.rx_queue_dropped;
+    tx_frames += o.tx_frames;
+    tx_buffer_full += o.tx_buffer_full;
+    tx_retried += o.tx_retried;
+    tx_dropped += o.tx_dropped;
+    tx_errors += o.tx_errors;
+    bus_errors += o.bus_errors;
+    return *this;
+  }
 };
 
 enum class BusState : std::uint8_t { up, down, gone };
