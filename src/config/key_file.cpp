@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <string_view>
@@ -12,6 +13,7 @@ namespace cabind::config {
 namespace {
 
 // Closes the descriptor and wipes the bytes read, whatever way the reader leaves.
+template <std::size_t Size>
 class KeyBuffer {
  public:
   explicit KeyBuffer(int fd) : fd_(fd) {}
@@ -38,7 +40,7 @@ class KeyBuffer {
 
  private:
   int fd_;
-  std::array<char, 40> bytes_{};  // 32 digits and a newline fit; more is refused
+  std::array<char, Size> bytes_{};  // what fits; more is refused by the caller's size check
   std::size_t size_ = 0;
 };
 
@@ -69,33 +71,38 @@ std::string octal_mode(mode_t mode) {
   return text;
 }
 
+// Opens `path` for reading and checks that it is a private file of `owner`: a regular
+// file (not a symlink) with mode 0600 or 0400. -1 with `why` set otherwise.
+int open_private_file(const std::filesystem::path& path, unsigned owner, std::string& why) {
+  // O_NOFOLLOW: a symlink is refused; the checks run on the opened descriptor, so the file
+  // read is the file checked.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) {
+    why = errno == ELOOP ? "is a symbolic link (give the file itself, not a link)"
+                         : std::string("cannot be opened: ") + std::strerror(errno);
+    return -1;
+  }
+  struct stat info {};
+  if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
+    why = "is not a regular file";
+  } else if (info.st_uid != owner) {
+    why = "is owned by uid " + std::to_string(info.st_uid) + ", not by the service user (uid " +
+          std::to_string(owner) + ")";
+  } else if (const mode_t mode = info.st_mode & 07777U; mode != 0600U && mode != 0400U) {
+    why = "has mode " + octal_mode(mode) + "; it must be 0600 or 0400 (chmod 600)";
+  } else {
+    return fd;
+  }
+  ::close(fd);
+  return -1;
+}
+
 }  // namespace
 
 std::optional<SecocKey> read_key_file(const std::filesystem::path& path, unsigned owner,
                                       std::string& why) {
-  // O_NOFOLLOW: a symlink is refused; the checks run on the opened descriptor, so the file
-  // read is the file checked.
-  KeyBuffer buffer(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK));
-  if (buffer.fd() < 0) {
-    why = errno == ELOOP ? "is a symbolic link (give the key file itself)"
-                         : std::string("cannot be opened: ") + std::strerror(errno);
-    return std::nullopt;
-  }
-  struct stat info {};
-  if (::fstat(buffer.fd(), &info) != 0 || !S_ISREG(info.st_mode)) {
-    why = "is not a regular file";
-    return std::nullopt;
-  }
-  if (info.st_uid != owner) {
-    why = "is owned by uid " + std::to_string(info.st_uid) + ", not by the service user (uid " +
-          std::to_string(owner) + ")";
-    return std::nullopt;
-  }
-  const mode_t mode = info.st_mode & 07777U;
-  if (mode != 0600U && mode != 0400U) {
-    why = "has mode " + octal_mode(mode) + "; it must be 0600 or 0400 (chmod 600)";
-    return std::nullopt;
-  }
+  KeyBuffer<40> buffer(open_private_file(path, owner, why));  // 32 digits and a newline fit
+  if (buffer.fd() < 0) return std::nullopt;
   if (!buffer.read_all()) {
     why = std::string("cannot be read: ") + std::strerror(errno);
     return std::nullopt;
@@ -103,6 +110,28 @@ std::optional<SecocKey> read_key_file(const std::filesystem::path& path, unsigne
   auto key = parse_key(buffer.text());
   if (!key) why = "must hold exactly 32 hex digits (one AES-128 key) and a newline at most";
   return key;
+}
+
+std::optional<std::string> read_token_file(const std::filesystem::path& path, unsigned owner,
+                                           std::string& why) {
+  KeyBuffer<max_token_size + 2> buffer(open_private_file(path, owner, why));
+  if (buffer.fd() < 0) return std::nullopt;
+  if (!buffer.read_all()) {
+    why = std::string("cannot be read: ") + std::strerror(errno);
+    return std::nullopt;
+  }
+  std::string_view text = buffer.text();
+  if (!text.empty() && text.back() == '\n') text.remove_suffix(1);
+  const bool printable = std::all_of(text.begin(), text.end(), [](char c) {
+    return c > ' ' && c < 0x7f;  // no spaces: it travels in a header and a URL
+  });
+  if (text.size() < min_token_size || text.size() > max_token_size || !printable) {
+    why = "must hold one token of " + std::to_string(min_token_size) + " to " +
+          std::to_string(max_token_size) +
+          " printable characters without spaces, and a newline at most";
+    return std::nullopt;
+  }
+  return std::string(text);
 }
 
 }  // namespace cabind::config

@@ -100,6 +100,18 @@ void read_secoc_keys(Config& config, const fs::path& base, diag::Diagnostics& di
   }
 }
 
+// The web view's token, from its file beside vehicle.yaml, under the key files' rules.
+void read_web_token(Config& config, const fs::path& base, diag::Diagnostics& diagnostics) {
+  if (!config.web || config.web->token_file.empty()) return;
+  const fs::path path = base / config.web->token_file;
+  std::string why;
+  if (auto token = read_token_file(path, ::geteuid(), why)) {
+    config.web->token = std::move(*token);
+  } else {
+    diagnostics.error(config.web->token_where, "token file " + display(path) + " " + why);
+  }
+}
+
 }  // namespace
 
 std::optional<std::string> read_config_file(const fs::path& path, diag::Diagnostics& diagnostics,
@@ -179,6 +191,7 @@ LoadResult load(const fs::path& vehicle_file) {
   }
   if (dbc_ok) check_dbc_references(config, diagnostics);
   read_secoc_keys(config, base, diagnostics);
+  read_web_token(config, base, diagnostics);
 
   if (!rules || !directory) return result;
   config.rules = std::move(*rules);

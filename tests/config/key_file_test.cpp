@@ -70,7 +70,7 @@ TEST_F(SecocKeyFile, RefusesASymlinkEvenToAGoodKey) {
   fs::create_symlink(target, dir_ / "link.key");
   std::string why;
   EXPECT_FALSE(read_key_file(dir_ / "link.key", ::geteuid(), why));
-  EXPECT_EQ(why, "is a symbolic link (give the key file itself)");
+  EXPECT_EQ(why, "is a symbolic link (give the file itself, not a link)");
 }
 
 TEST_F(SecocKeyFile, RefusesMalformedContentWithoutQuotingIt) {

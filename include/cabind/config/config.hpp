@@ -229,6 +229,21 @@ struct Rule {
   diag::Location where;
 };
 
+// The integrator's live web view (`web:` in vehicle.yaml, docs/web.md): read-only, off by
+// default. `listen` must be a loopback address unless allow_remote is set, and then a
+// token file is required; with a token, every request must carry it.
+struct Web {
+  std::string address = "127.0.0.1";  // an IPv4 or IPv6 address, never a host name
+  std::uint16_t port = 8080;          // 0: any free port (tests, `tools/demo`)
+  diag::Location listen_where;
+  bool allow_remote = false;
+  std::string token_file;  // empty: no token (loopback only)
+  diag::Location token_where;
+  std::string token;             // read from token_file at load (mode 0600/0400, our uid)
+  std::uint32_t max_clients = 8;  // WebSocket clients at once; more are refused (503)
+  diag::Location where;
+};
+
 struct Config {
   std::string file;        // the vehicle file it was loaded from
   std::vector<Bus> buses;  // `buses:` order (or the one `bus:`); names and interfaces unique
@@ -242,6 +257,7 @@ struct Config {
   std::vector<MessageIntegrity> integrity;
   profile::ProfileDirectory profiles;
   std::vector<Rule> rules;
+  std::optional<Web> web;  // absent: no web view
 
   [[nodiscard]] const Bus* find_bus(std::string_view name) const noexcept;
   [[nodiscard]] const SignalMapping* find_signal(std::string_view name) const noexcept;

@@ -22,4 +22,11 @@ using SecocKey = std::array<std::uint8_t, 16>;
 [[nodiscard]] std::optional<SecocKey> read_key_file(const std::filesystem::path& path,
                                                     unsigned owner, std::string& why);
 
+// A token file (the web view's, docs/web.md): one token of printable characters without
+// spaces, optionally followed by a newline, under the same ownership and mode rules.
+inline constexpr std::size_t min_token_size = 16;
+inline constexpr std::size_t max_token_size = 256;
+[[nodiscard]] std::optional<std::string> read_token_file(const std::filesystem::path& path,
+                                                         unsigned owner, std::string& why);
+
 }  // namespace cabind::config
