@@ -1,6 +1,7 @@
 #include "cabind/signal/frame_router.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <stdexcept>
 #include <string>
 
@@ -12,7 +13,8 @@ FrameRouter::FrameRouter(const dbc::Codec& codec, std::span<const Binding> bindi
       begin_(codec.message_count() + 1, 0),
       bindings_(bindings.begin(), bindings.end()),
       check_of_(codec.message_count(), kUnchecked),
-      secoc_of_(codec.message_count(), kUnchecked) {
+      secoc_of_(codec.message_count(), kUnchecked),
+      seen_(codec.message_count()) {
   if (integrity.size() >= kUnchecked) throw std::invalid_argument("too many integrity checks");
   checks_.reserve(integrity.size());
   for (const IntegritySpec& spec : integrity) {
@@ -76,6 +78,11 @@ Routed FrameRouter::route(const can::Frame& frame, SignalTable& table,
   const auto message = codec_.find_message(frame.id(), frame.extended());
   if (!message) return routed;
   const auto payload = frame.data();
+  MessageSeen& seen = seen_[*message];
+  seen.last = frame.time();
+  ++seen.count;
+  seen.size = static_cast<std::uint8_t>(payload.size());
+  std::memcpy(seen.data.data(), payload.data(), payload.size());
   if (const std::uint16_t verifier = secoc_of_[*message]; verifier != kUnchecked) {
     if (verifiers_[verifier].verify(payload) != SecocVerdict::authentic) {
       ++unauthentic_;

@@ -109,6 +109,15 @@ class Engine {
     return plan_.slot(name);
   }
   [[nodiscard]] const Actuator& actuator() const noexcept { return actuator_; }
+  // For views off the frame path (web::LiveView): who claims, what each bus's messages
+  // last carried, the engine's latest time, and the context its expressions read (valid
+  // until the next on_frames/advance).
+  [[nodiscard]] const IdentityResolver& identity() const noexcept { return identity_; }
+  [[nodiscard]] const signal::FrameRouter& router(std::size_t bus) const noexcept {
+    return routers_[bus];
+  }
+  [[nodiscard]] can::Timestamp now() const noexcept { return now_; }
+  [[nodiscard]] rules::EvalContext context() const noexcept;
   // Frames whose configured counter or checksum check failed, since the engine was built.
   [[nodiscard]] std::uint64_t integrity_failures() const noexcept;
   // Frames the engine was given per bus since it was built (index = plan().buses).
@@ -177,7 +186,6 @@ class Engine {
   void commit(can::Timestamp now) noexcept;
   void commit_output(std::size_t output, const rules::EvalContext& context,
                      can::Timestamp now) noexcept;
-  [[nodiscard]] rules::EvalContext context() const noexcept;
 
   const Plan& plan_;
   AuditSink& audit_;

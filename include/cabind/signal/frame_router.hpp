@@ -32,6 +32,7 @@
 // Hot path: route() never allocates and never throws. The Codec must outlive the router.
 // Not thread-safe: route() updates the integrity state (one owner, the engine).
 
+#include <array>
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -50,6 +51,17 @@ struct Binding {
   // The slot exists only while frames present it (see above); route() also lists it in
   // `presented` on every frame that carries it with valid data, changed or not.
   bool presence = false;
+};
+
+// The latest frame of one message and how many have arrived (for the web view: rate, last
+// payload). route() writes it for every data frame of a known message, before any check,
+// so the view shows what is on the bus even when it is refused: a copy into a slot
+// allocated at construction, no allocation.
+struct MessageSeen {
+  can::Timestamp last{};
+  std::uint64_t count = 0;
+  std::uint8_t size = 0;
+  std::array<std::uint8_t, can::max_fd_size> data{};
 };
 
 // What one route() call wrote: the first `changed` entries of its `changed` span and the
@@ -92,6 +104,8 @@ class FrameRouter {
   [[nodiscard]] std::uint64_t unauthentic_frames() const noexcept { return unauthentic_; }
   // The SecOC verifiers, in the order of the specs given to the constructor.
   [[nodiscard]] std::span<const SecocVerifier> secoc() const noexcept { return verifiers_; }
+  // Per codec message (index = the codec's message index): its latest frame and count.
+  [[nodiscard]] std::span<const MessageSeen> seen() const noexcept { return seen_; }
   // The check of a message (codec index), or nullptr when it has none.
   [[nodiscard]] const IntegrityCheck* integrity(std::uint16_t message) const noexcept;
 
@@ -104,6 +118,7 @@ class FrameRouter {
   std::vector<IntegrityCheck> checks_;
   std::vector<std::uint16_t> secoc_of_;  // per message: index into verifiers_ or kUnchecked
   std::vector<SecocVerifier> verifiers_;
+  std::vector<MessageSeen> seen_;  // per message
   // Marks every slot bound to `message` invalid; returns the new count of `changed`.
   std::size_t invalidate_message(std::uint16_t message, can::Timestamp now, SignalTable& table,
                                  std::span<std::uint32_t> changed, std::size_t count) noexcept;
