@@ -1,5 +1,9 @@
 #include "cabind/cli/replay_command.hpp"
 
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <csignal>
 #include <fstream>
 #include <memory>
 #include <optional>
@@ -12,6 +16,7 @@
 #include "cabind/engine/audit.hpp"
 #include "cabind/engine/engine.hpp"
 #include "cabind/engine/preference_store.hpp"
+#include "cabind/web/live_feed.hpp"
 #include "interface_routes.hpp"
 #include "time_zone.hpp"
 
@@ -24,13 +29,22 @@ constexpr std::chrono::seconds kMaxTickedGap{60};
 
 constexpr const char* kUsage =
     "usage: cabind --config FILE --replay LOG [--out OUT] [--tz ZONE] [--time log|local]\n"
-    "              [--map INTERFACE=BUS]...\n";
+    "              [--map INTERFACE=BUS]... [--web ADDRESS:PORT]\n";
 
 class PrintingSink final : public engine::AuditSink {
  public:
   PrintingSink(std::ostream& out, bool local_time) : out_(out), local_time_(local_time) {}
+  // With --web: events are kept (as the daemon does) and handed to the view by publish(),
+  // after the frame that made them.
+  void set_feed(web::LiveFeed* feed) noexcept { feed_ = feed; }
+  void publish() {
+    for (const engine::AuditEvent& event : pending_)
+      feed_->event(event);
+    pending_.clear();
+  }
   void record(const engine::AuditEvent& event) noexcept override {
     try {
+      if (feed_ != nullptr) pending_.push_back(event);
       if (local_time_) {
         out_ << iso_local_time(event.time) << ' ' << engine::format_audit_fields(event) << '\n';
       } else {
@@ -44,6 +58,81 @@ class PrintingSink final : public engine::AuditSink {
  private:
   std::ostream& out_;
   bool local_time_;
+  web::LiveFeed* feed_ = nullptr;
+  std::vector<engine::AuditEvent> pending_;
+};
+
+// "127.0.0.1:8080" or "[::1]:0" -> the view's options (the server checks the address).
+std::optional<web::ServerOptions> web_options(const std::string& listen,
+                                              const config::Config& config) {
+  web::ServerOptions options = config.web ? web::server_options(*config.web) : web::ServerOptions{};
+  const auto colon = listen.rfind(':');
+  if (colon == std::string::npos || colon + 1 == listen.size()) return std::nullopt;
+  std::string address = listen.substr(0, colon);
+  if (address.size() >= 2 && address.front() == '[' && address.back() == ']')
+    address = address.substr(1, address.size() - 2);
+  std::size_t used = 0;
+  unsigned long port = 0;
+  try {
+    port = std::stoul(listen.substr(colon + 1), &used);
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+  if (used != listen.size() - colon - 1 || port > 65535) return std::nullopt;
+  options.address = address;
+  options.port = static_cast<std::uint16_t>(port);
+  return options;
+}
+
+// --web: the replay as a live source. Frames are applied at their log time (paced against
+// the steady clock), the view's server runs in the waits, and once the log is over it
+// keeps serving the final state until SIGINT or SIGTERM.
+class LivePacer {
+ public:
+  LivePacer(boost::asio::io_context& io, web::ServerOptions options, const engine::Engine& engine,
+            std::span<const web::BusView> buses)
+      : io_(io), feed_(io, std::move(options)), engine_(engine), buses_(buses), timer_(io) {}
+  web::LiveFeed& feed() noexcept { return feed_; }
+  void start() {
+    feed_.start();
+    tick();
+  }
+  // Runs the server until the log's `time` is due in real time.
+  void wait_for(can::Timestamp time) {
+    if (!first_) {
+      first_ = time;
+      start_ = std::chrono::steady_clock::now();
+    }
+    io_.restart();
+    io_.run_until(start_ + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                               time - *first_));
+  }
+  void serve_until_signalled() {
+    boost::asio::signal_set signals(io_, SIGINT, SIGTERM);
+    signals.async_wait([this](const boost::system::error_code&, int) {
+      timer_.cancel();
+      feed_.stop();
+      io_.stop();
+    });
+    io_.restart();
+    io_.run();
+  }
+
+ private:
+  void tick() {
+    feed_.snapshot(engine_, buses_);
+    timer_.expires_after(web::snapshot_period);
+    timer_.async_wait([this](const boost::system::error_code& ec) {
+      if (!ec) tick();
+    });
+  }
+  boost::asio::io_context& io_;
+  web::LiveFeed feed_;
+  const engine::Engine& engine_;
+  std::span<const web::BusView> buses_;
+  boost::asio::steady_timer timer_;
+  std::optional<can::Timestamp> first_;
+  std::chrono::steady_clock::time_point start_{};
 };
 
 struct Arguments {
@@ -52,6 +141,7 @@ struct Arguments {
   std::string out;
   std::string tz;    // empty: the system's zone
   std::string time;  // "log" (default) or "local"
+  std::string web;   // --web ADDRESS:PORT: serve the view, paced in real time
   // --map: interfaces of the log that are not a bus's own, each to the bus it carries.
   std::vector<std::pair<std::string, std::string>> map;
 };
@@ -81,6 +171,7 @@ std::optional<Arguments> parse(std::span<const std::string> args, std::ostream& 
                           : arg == "--out"    ? &parsed.out
                           : arg == "--tz"     ? &parsed.tz
                           : arg == "--time"   ? &parsed.time
+                          : arg == "--web"    ? &parsed.web
                                               : nullptr;
     if (target == nullptr || i + 1 >= args.size()) {
       err << kUsage;
@@ -152,7 +243,29 @@ int run_replay(std::span<const std::string> args, std::ostream& out, std::ostrea
   }
   const auto engine = std::make_unique<engine::Engine>(*plan, bus_pointers, sink, preferences);
   can::LogWriter writer(parsed->out.empty() ? out : out_file);
+  std::vector<web::BusView> views;
+  for (std::size_t b = 0; b < buses.size(); ++b)
+    views.push_back({plan->buses[b].name, buses[b]->interface_name(), "replay", &buses[b]->counters()});
+  boost::asio::io_context io;
+  std::unique_ptr<LivePacer> pacer;
+  if (!parsed->web.empty()) {
+    const auto options = web_options(parsed->web, config);
+    if (!options) {
+      err << "--web: expected ADDRESS:PORT, got '" << parsed->web << "'\n" << kUsage;
+      return 2;
+    }
+    try {
+      pacer = std::make_unique<LivePacer>(io, *options, *engine, views);
+    } catch (const web::ServerError& e) {
+      err << e.what() << '\n';
+      return 1;
+    }
+    sink.set_feed(&pacer->feed());
+    pacer->start();
+    err << "web view on " << pacer->feed().url() << std::endl;
+  }
   auto flush = [&] {
+    if (pacer) sink.publish();
     engine->store_learned();  // off the frame path, as the daemon does after each batch
     for (const auto& bus : buses) {
       for (const can::Frame& frame : bus->sent()) {
@@ -163,6 +276,7 @@ int run_replay(std::span<const std::string> args, std::ostream& out, std::ostrea
     }
   };
   auto step_to = [&](can::Timestamp time) {
+    if (pacer) pacer->wait_for(time);
     engine->set_local_time(local_time_of(time));
     engine->advance(time);
     flush();
@@ -180,6 +294,7 @@ int run_replay(std::span<const std::string> args, std::ostream& out, std::ostrea
           step_to(t);
       }
       clock = time;
+      if (pacer) pacer->wait_for(time);
       engine->set_local_time(local_time_of(time));
       engine->on_frame(*bus, record->frame);
       flush();
@@ -189,6 +304,11 @@ int run_replay(std::span<const std::string> args, std::ostream& out, std::ostrea
     return 1;
   }
   routes->report_unknown(err);
+  if (pacer) {
+    out.flush();
+    err << "end of the log; serving its last state until SIGINT or SIGTERM" << std::endl;
+    pacer->serve_until_signalled();
+  }
   return 0;
 }
 

@@ -60,6 +60,7 @@ Service::Service(boost::asio::io_context& io, ServiceOptions options, Notifier& 
     : io_(io),
       options_(std::move(options)),
       notifier_(notifier),
+      web_timer_(io),
       tick_timer_(io),
       identify_timer_(io),
       signals_(io, SIGTERM, SIGINT, SIGHUP) {
@@ -137,12 +138,44 @@ void Service::start() {
     add_control_commands();
     control_->start();
   }
+  start_web();
   wait_signals();
   for (std::size_t b = 0; b < bus_count(); ++b)
     open_bus(b);
   tick();
   spdlog::info("cabind started with {} ({} profiles, {} rules)", options_.config_file.string(),
                active_->config.profiles.size(), active_->config.rules.size());
+}
+
+void Service::start_web() {
+  if (!active_->config.web) return;
+  try {
+    web_ = std::make_unique<web::LiveFeed>(io_, web::server_options(*active_->config.web));
+  } catch (const web::ServerError& e) {
+    // The view is a tool for the integrator: without it the cabin still works.
+    spdlog::error("{}; running without the web view", e.what());
+    return;
+  }
+  web_->start();
+  spdlog::info("web view on {}", web_->url());
+  web_tick();
+}
+
+void Service::web_tick() {
+  if (stopping_ || !web_) return;
+  web_timer_.expires_after(web::snapshot_period);
+  web_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (!ec) web_tick();
+  });
+  guarded("web snapshot", [this] {
+    std::vector<web::BusView> buses;
+    for (std::size_t b = 0; b < bus_count(); ++b) {
+      const Port& port = *ports_[b];
+      buses.push_back({port.name, port.slot.interface_name(), port.slot.state(),
+                       &port.slot.counters()});
+    }
+    web_->snapshot(*active_->engine, buses);
+  });
 }
 
 void Service::apply_filters() {
@@ -282,6 +315,7 @@ void Service::report(const engine::AuditEvent& event) {
   // The recent list keeps the event, not its line: under a flood of junk identity frames
   // the engine decides on every frame and `status` asks rarely (RecentDecisions).
   recent_.keep(event);
+  if (web_) web_->event(event);
   const bool log = take_log_slot();
   // Building and serialising the event was half of the daemon's instructions per frame
   // (callgrind, docs/performance.md): do it only when a client has subscribed.
@@ -414,7 +448,9 @@ void Service::shut_down(int exit_code) {
     signals_.cancel(ignored);
     tick_timer_.cancel();
     identify_timer_.cancel();
+    web_timer_.cancel();
     if (control_) control_->stop();
+    if (web_) web_->stop();
     for (const auto& port : ports_) {
       port->retry_timer.cancel();
       if (port->slot.bus() != nullptr) port->slot.bus()->stop();

@@ -80,6 +80,7 @@ class WebSocketSession final : public Session,
     beast::get_lowest_layer(ws_).expires_never();
     ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
     ws_.read_message_max(1024);  // read-only: nothing a client says matters
+    ws_.auto_fragment(false);    // one frame per message: simple clients (curl, scripts)
     ws_.async_accept(request, [self = shared_from_this()](beast::error_code ec) {
       if (!ec) self->on_accept();
     });

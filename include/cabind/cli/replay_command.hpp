@@ -12,6 +12,10 @@
 // --tz sets TZ for the duration of the call (see src/cli/time_zone.hpp): not thread-safe.
 // The frames cabind would send go to OUT in candump format (to `out`, prefixed "tx ",
 // without --out); the audit trail goes to `out`, one decision per line.
+// `--web ADDRESS:PORT` (loopback; port 0 picks a free one) serves the web view of the replay
+// (docs/web.md): frames are applied at their log time in real time, the URL goes to `err`
+// ("web view on http://127.0.0.1:PORT/"), and once the log is over the view stays up with
+// its last state until SIGINT or SIGTERM. The token, if any, is the config's `web:` token.
 // Returns 0 on success, 1 for a bad configuration or log, 2 for bad arguments.
 
 #include <ostream>

@@ -51,6 +51,7 @@
 #include "cabind/engine/engine.hpp"
 #include "cabind/engine/preference_store.hpp"
 #include "cabind/store/sqlite_preference_store.hpp"
+#include "cabind/web/live_feed.hpp"
 
 namespace cabind::daemon {
 
@@ -120,6 +121,9 @@ class Service final : public engine::AuditSink {
   void set_preference(const nlohmann::json& request, control::Reply reply);
   void finish_set(const control::Reply& reply, const nlohmann::json& result, bool ok);
   void update_status();
+  // The web view (`web:` in vehicle.yaml): started once, at start(); a snapshot per period.
+  void start_web();
+  void web_tick();
   // Logs and publishes the decisions recorded during a batch, after its frames are out.
   void report_decisions() noexcept;
   void report(const engine::AuditEvent& event);
@@ -144,6 +148,8 @@ class Service final : public engine::AuditSink {
   std::vector<std::unique_ptr<Port>> ports_;  // index = bus index of the active plan
   std::unique_ptr<Generation> active_;
   std::unique_ptr<control::Server> control_;
+  std::unique_ptr<web::LiveFeed> web_;
+  boost::asio::steady_timer web_timer_;
   boost::asio::steady_timer tick_timer_;
   boost::asio::steady_timer identify_timer_;
   boost::asio::signal_set signals_;
