@@ -257,6 +257,7 @@ void accept_next(const std::shared_ptr<Server::State>& state) {
       if (state->sessions.size() >= state->options.max_connections) {
         ++state->counters.busy;  // closed unanswered: answering would cost what it guards
       } else {
+        socket.set_option(tcp::no_delay(true), ec);  // updates leave as they are written
         if (state->options.send_buffer_bytes > 0) {
           socket.set_option(net::socket_base::send_buffer_size(state->options.send_buffer_bytes),
                             ec);
