@@ -91,10 +91,22 @@ class LivePacer {
  public:
   LivePacer(boost::asio::io_context& io, web::ServerOptions options, const engine::Engine& engine,
             std::span<const web::BusView> buses)
-      : io_(io), feed_(io, std::move(options)), engine_(engine), buses_(buses), timer_(io) {}
+      : io_(io),
+        feed_(io, std::move(options)),
+        engine_(engine),
+        buses_(buses),
+        timer_(io),
+        signals_(io, SIGINT, SIGTERM) {}
   web::LiveFeed& feed() noexcept { return feed_; }
   void start() {
     feed_.start();
+    signals_.async_wait([this](const boost::system::error_code& ec, int) {
+      if (ec) return;
+      stopped_ = true;
+      timer_.cancel();
+      feed_.stop();
+      io_.stop();
+    });
     tick();
   }
   // Runs the server until the log's `time` is due in real time.
@@ -103,20 +115,19 @@ class LivePacer {
       first_ = time;
       start_ = std::chrono::steady_clock::now();
     }
+    if (stopped_) return;
     io_.restart();
     io_.run_until(start_ + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                                time - *first_));
   }
+  // Serves until SIGINT or SIGTERM (one that came during the log stops at once).
   void serve_until_signalled() {
-    boost::asio::signal_set signals(io_, SIGINT, SIGTERM);
-    signals.async_wait([this](const boost::system::error_code&, int) {
-      timer_.cancel();
-      feed_.stop();
-      io_.stop();
-    });
+    if (stopped_) return;
     io_.restart();
     io_.run();
   }
+  // SIGINT or SIGTERM arrived: the replay stops where it is.
+  [[nodiscard]] bool stopped() const noexcept { return stopped_; }
 
  private:
   void tick() {
@@ -131,6 +142,8 @@ class LivePacer {
   const engine::Engine& engine_;
   std::span<const web::BusView> buses_;
   boost::asio::steady_timer timer_;
+  boost::asio::signal_set signals_;
+  bool stopped_ = false;
   std::optional<can::Timestamp> first_;
   std::chrono::steady_clock::time_point start_{};
 };
@@ -286,6 +299,7 @@ int run_replay(std::span<const std::string> args, std::ostream& out, std::ostrea
     can::LogReader reader(log, parsed->replay);
     std::optional<can::Timestamp> clock;
     while (const auto record = reader.next()) {
+      if (pacer && pacer->stopped()) break;
       const auto bus = routes->bus_of(record->interface);
       if (!bus) continue;  // counted by bus_of, reported below
       const can::Timestamp time = record->frame.time();
@@ -304,7 +318,7 @@ int run_replay(std::span<const std::string> args, std::ostream& out, std::ostrea
     return 1;
   }
   routes->report_unknown(err);
-  if (pacer) {
+  if (pacer && !pacer->stopped()) {
     out.flush();
     err << "end of the log; serving its last state until SIGINT or SIGTERM" << std::endl;
     pacer->serve_until_signalled();

@@ -67,7 +67,7 @@ function renderBuses(s) {
   rows('buses', s.buses, (tr, b) => {
     const e = b.errors || {};
     const errors = Object.entries(e).filter(([, v]) => v > 0).map(([k, v]) => `${k} ${v}`).join(', ');
-    cell(tr, b.name); cell(tr, b.interface); cell(tr, b.state, b.state === 'up' ? 'valid' : 'invalid');
+    cell(tr, b.name); cell(tr, b.interface); cell(tr, b.state, b.state === 'up' || b.state === 'replay' ? 'valid' : 'invalid');
     cell(tr, b.fps.toFixed(1)); cell(tr, b.frames); cell(tr, errors || 'none', errors ? 'invalid' : 'muted');
   });
 }
