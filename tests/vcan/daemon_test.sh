@@ -436,4 +436,35 @@ case_secoc() {
   echo "secoc: signed frames select alice then bob; replays refused before and after a restart"
 }
 
+# The web view (web: in vehicle.yaml) of the real daemon on vcan: the page, a refused path,
+# and a WebSocket snapshot showing the driver the fob selected (no browser in the VM:
+# curl and a stdlib WebSocket reader; the browser test runs on the host, on a replay).
+case_web() {
+  echo "web: { listen: 127.0.0.1:0 }" >>"$work/config/vehicle.yaml"
+  start_cabind
+  wait_ready
+  url=$(grep -o 'web view on http://[^ ]*' "$work/cabind.log" | cut -d' ' -f4)
+  [ -n "$url" ] || fail "the daemon did not log its web view's URL"
+  curl -sf "$url" | grep -q "<title>cabind live view</title>" || fail "no page at $url"
+  code=$(curl -s -o /dev/null -w '%{http_code}' "${url}etc/passwd")
+  [ "$code" = 404 ] || fail "an unknown path answered $code, expected 404"
+  send_parked_car
+  present_fob 3
+  wait_for 10 sh -c "\"$cabinctl\" status | grep -q 'driver.id: alice'" || fail "the fob did not select alice"
+  snapshot() { /usr/bin/python3 "$root/tests/web/ws_snapshot.py" "$url"; }
+  wait_for 10 sh -c "/usr/bin/python3 '$root/tests/web/ws_snapshot.py' '$url' | grep -q '\"id\":\"alice\"'" ||
+    fail "the snapshot does not show alice: $(snapshot | head -c 400)"
+  snapshot | /usr/bin/python3 -c '
+import json, sys
+s = json.load(sys.stdin)
+body = next(b for b in s["buses"] if b["name"] == "body")
+assert body["state"] == "up" and body["frames"] > 0, body
+assert any(m["name"] == "BodyInfo" and m["rate"] > 0 for m in s["messages"]), s["messages"]
+speed = next(g for g in s["signals"] if g["name"] == "Vehicle.Speed")
+assert speed["validity"] == "valid" and speed["value"] == 0, speed
+driver = s["driver"]
+print("web: driver", driver["id"], "by", driver["source"], "; body", round(body["fps"]), "frames/s")
+' || fail "the snapshot is not what the bus says"
+}
+
 "case_$case_name"
