@@ -168,6 +168,17 @@ json Service::metrics() const {
                          {"subscribers", control_->subscriber_count()},
                          {"internal_errors", s.internal_errors}};
   }
+  if (web_) {
+    const web::ServerCounters& w = web_->server().counters();
+    result["web"] = {{"clients", web_->server().client_count()},
+                     {"requests", w.requests},
+                     {"not_found", w.not_found},
+                     {"refused", w.refused},
+                     {"unauthorized", w.unauthorized},
+                     {"busy", w.busy},
+                     {"updates_dropped", w.dropped},
+                     {"events_suppressed", web_->suppressed_events()}};
+  }
   return result;
 }
 

@@ -465,6 +465,7 @@ assert speed["validity"] == "valid" and speed["value"] == 0, speed
 driver = s["driver"]
 print("web: driver", driver["id"], "by", driver["source"], "; body", round(body["fps"]), "frames/s")
 ' || fail "the snapshot is not what the bus says"
+  "$cabinctl" metrics | grep -Eq "^web\.not_found[: =]+1$" || fail "metrics do not count the 404: $("$cabinctl" metrics | grep '^web')"
 }
 
 "case_$case_name"

@@ -8,6 +8,7 @@
 // Threading: the io_context's thread. Lifetime: the io_context outlives it.
 
 #include <chrono>
+#include <cstdint>
 #include <span>
 
 #include "cabind/config/config.hpp"
@@ -31,8 +32,24 @@ class LiveFeed {
   void start() { server_.start(); }
   void stop() noexcept { server_.stop(); }
 
-  // A decision, after its batch.
-  void event(const engine::AuditEvent& event) { server_.publish(view_.on_event(event)); }
+  // A decision, after its batch. At most max_events_per_second reach the view: a flood of
+  // junk identity frames can make one decision per frame, and serialising each would make
+  // the view the daemon's main cost (the rest are counted in suppressed_events()).
+  void event(const engine::AuditEvent& event) {
+    const auto now = std::chrono::steady_clock::now();
+    if (now - window_start_ >= std::chrono::seconds(1)) {
+      window_start_ = now;
+      events_in_window_ = 0;
+    }
+    if (events_in_window_ >= max_events_per_second) {
+      ++suppressed_;
+      return;
+    }
+    ++events_in_window_;
+    server_.publish(view_.on_event(event));
+  }
+  static constexpr std::uint32_t max_events_per_second = 100;
+  [[nodiscard]] std::uint64_t suppressed_events() const noexcept { return suppressed_; }
   void snapshot(const engine::Engine& engine, std::span<const BusView> buses) {
     auto taken = view_.snapshot(engine, buses, std::chrono::steady_clock::now());
     server_.set_greeting(std::move(taken.greeting));
@@ -45,6 +62,9 @@ class LiveFeed {
  private:
   Server server_;
   LiveView view_;
+  std::chrono::steady_clock::time_point window_start_{};
+  std::uint32_t events_in_window_ = 0;
+  std::uint64_t suppressed_ = 0;
 };
 
 }  // namespace cabind::web
