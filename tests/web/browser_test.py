@@ -143,10 +143,11 @@ def main():
     log = os.path.join(args.work, 'drive.log')
     subprocess.run(['/usr/bin/python3', os.path.join(args.source, 'tools/demo-vehicle'), 'drive', log],
                    check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # The browser first: it starts slowly on a loaded machine, and the drive (in real time)
+    # begins with the replay; the fob is valid for its first seconds only.
+    driver = browser()
     replay, url = start_replay(args, log)
-    driver = None
     try:
-        driver = browser()
         driver.get(url)
         wait(driver, 'a live connection',
              lambda d: d.find_element(By.ID, 'connection').text == 'live', 15)
@@ -193,8 +194,7 @@ def main():
         driver.save_screenshot(shot)
         check_not_blank(shot)
     finally:
-        if driver:
-            driver.quit()
+        driver.quit()
         replay.send_signal(signal.SIGTERM)
         try:
             replay.wait(10)
