@@ -17,8 +17,8 @@
 #include <string>
 #include <vector>
 
-#include "engine_rig.hpp"
 #include "cabind/web/live_feed.hpp"
+#include "engine_rig.hpp"
 
 namespace cabind::bench {
 namespace {
@@ -49,8 +49,8 @@ void BM_OnFrameWebClients(benchmark::State& state) {
   std::vector<tcp::socket> sockets;
   if (clients >= 0) {
     feed = std::make_unique<web::LiveFeed>(
-        io, web::ServerOptions{.port = 0, .max_clients = 32, .queue_limit = 8,
-                               .send_buffer_bytes = 4096});
+        io, web::ServerOptions{
+                .port = 0, .max_clients = 32, .queue_limit = 8, .send_buffer_bytes = 4096});
     feed->start();
     const std::uint16_t port = feed->server().endpoint().port();
     for (std::int64_t c = 0; c < clients; ++c)

@@ -117,8 +117,8 @@ class LivePacer {
     }
     if (stopped_) return;
     io_.restart();
-    io_.run_until(start_ + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                               time - *first_));
+    io_.run_until(start_ +
+                  std::chrono::duration_cast<std::chrono::steady_clock::duration>(time - *first_));
   }
   // Serves until SIGINT or SIGTERM (one that came during the log stops at once).
   void serve_until_signalled() {
@@ -258,7 +258,8 @@ int run_replay(std::span<const std::string> args, std::ostream& out, std::ostrea
   can::LogWriter writer(parsed->out.empty() ? out : out_file);
   std::vector<web::BusView> views;
   for (std::size_t b = 0; b < buses.size(); ++b)
-    views.push_back({plan->buses[b].name, buses[b]->interface_name(), "replay", &buses[b]->counters()});
+    views.push_back(
+        {plan->buses[b].name, buses[b]->interface_name(), "replay", &buses[b]->counters()});
   boost::asio::io_context io;
   std::unique_ptr<LivePacer> pacer;
   if (!parsed->web.empty()) {

@@ -37,10 +37,11 @@ std::optional<Listen> split_listen(std::string_view text, std::string& why) {
     return std::nullopt;
   }
   unsigned port = 0;
-  const auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+  const auto [end, ec] =
+      std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
   if (ec != std::errc() || end != port_text.data() + port_text.size() || port > 65535) {
-    why = "expected a port number 0..65535 after the colon, found \"" + std::string(port_text) +
-          "\"";
+    why =
+        "expected a port number 0..65535 after the colon, found \"" + std::string(port_text) + "\"";
     return std::nullopt;
   }
   Listen listen{std::string(host), static_cast<std::uint16_t>(port)};

@@ -171,8 +171,8 @@ void Service::web_tick() {
     std::vector<web::BusView> buses;
     for (std::size_t b = 0; b < bus_count(); ++b) {
       const Port& port = *ports_[b];
-      buses.push_back({port.name, port.slot.interface_name(), port.slot.state(),
-                       &port.slot.counters()});
+      buses.push_back(
+          {port.name, port.slot.interface_name(), port.slot.state(), &port.slot.counters()});
     }
     web_->snapshot(*active_->engine, buses);
   });

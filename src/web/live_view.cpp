@@ -1,9 +1,8 @@
 #include "cabind/web/live_view.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <array>
 #include <cstdio>
+#include <nlohmann/json.hpp>
 
 namespace cabind::web {
 
@@ -13,7 +12,9 @@ namespace {
 
 constexpr std::size_t max_messages_shown = 512;
 
-double seconds(can::Timestamp time) { return std::chrono::duration<double>(time).count(); }
+double seconds(can::Timestamp time) {
+  return std::chrono::duration<double>(time).count();
+}
 
 std::string_view validity_name(std::uint8_t validity) {
   static constexpr std::array<std::string_view, 4> names{"valid", "missing", "stale", "invalid"};
@@ -38,8 +39,11 @@ std::string id_text(std::uint32_t id) {
 }
 
 json bus_json(const BusView& bus, std::uint64_t frames, double fps) {
-  json out{{"name", bus.name}, {"interface", bus.interface}, {"state", bus.state},
-           {"frames", frames}, {"fps", fps}};
+  json out{{"name", bus.name},
+           {"interface", bus.interface},
+           {"state", bus.state},
+           {"frames", frames},
+           {"fps", fps}};
   if (bus.counters != nullptr) {
     const can::BusCounters& c = *bus.counters;
     out["errors"] = {{"error_frames", c.rx_error_frames}, {"bus_off", c.bus_off},
@@ -190,7 +194,8 @@ LiveView::Snapshot LiveView::snapshot(const engine::Engine& engine, std::span<co
   json interlocks = json::array();
   for (const engine::Interlock& interlock : plan.interlocks) {
     const bool holds = interlock.condition.evaluate(context).holds();
-    json entry{{"name", interlock.name}, {"holds", holds}, {"condition", interlock.condition.text()}};
+    json entry{
+        {"name", interlock.name}, {"holds", holds}, {"condition", interlock.condition.text()}};
     if (!holds) entry["reason"] = interlock.condition.describe(interlock.condition.trace(context));
     interlocks.push_back(std::move(entry));
   }

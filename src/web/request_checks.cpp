@@ -12,7 +12,9 @@ namespace {
 constexpr std::string_view token_cookie = "cabind_token=";
 
 // Beast of Boost 1.74 speaks boost::string_view.
-std::string_view view(boost::beast::string_view text) noexcept { return {text.data(), text.size()}; }
+std::string_view view(boost::beast::string_view text) noexcept {
+  return {text.data(), text.size()};
+}
 
 bool method_allowed(const Request& request) {
   return request.method() == http::verb::get || request.method() == http::verb::head;
@@ -74,8 +76,8 @@ std::string_view origin_host(std::string_view origin) {
 // What may be echoed into a header: a host and port, nothing that could end the line.
 bool is_plain_host(std::string_view host) {
   return !host.empty() && std::all_of(host.begin(), host.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '.' || c == ':' ||
-           c == '-' || c == '[' || c == ']';
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '.' || c == ':' || c == '-' ||
+           c == '[' || c == ']';
   });
 }
 
@@ -99,7 +101,8 @@ bool token_matches(const Request& request, std::string_view token) noexcept {
 }
 
 Verdict check_request(const ServerOptions& options, const Request& request) {
-  if (!method_allowed(request)) return {http::status::method_not_allowed, {}, "read-only: GET only"};
+  if (!method_allowed(request))
+    return {http::status::method_not_allowed, {}, "read-only: GET only"};
   const std::string_view host = view(request[http::field::host]);
   if (!is_plain_host(host)) return {http::status::bad_request, {}, "a Host header is required"};
   if (!options.allow_remote && !is_loopback_host(host)) {
@@ -134,15 +137,13 @@ Response asset_response(const Request& request, const Asset& asset, std::string_
   response.set("X-Content-Type-Options", "nosniff");
   response.set("X-Frame-Options", "DENY");
   const std::string host(request[http::field::host]);
-  response.set("Content-Security-Policy",
-               "default-src 'self'; connect-src 'self' ws://" + host +
-                   "; img-src 'self' data:; frame-ancestors 'none'");
+  response.set("Content-Security-Policy", "default-src 'self'; connect-src 'self' ws://" + host +
+                                              "; img-src 'self' data:; frame-ancestors 'none'");
   if (!token.empty()) {
     // So that the page's style, script and WebSocket carry the token without putting it
     // in their URLs; HttpOnly and SameSite: no script and no other site can use it.
-    response.set(http::field::set_cookie,
-                 std::string(token_cookie) + std::string(token) +
-                     "; HttpOnly; SameSite=Strict; Path=/");
+    response.set(http::field::set_cookie, std::string(token_cookie) + std::string(token) +
+                                              "; HttpOnly; SameSite=Strict; Path=/");
   }
   response.body() = std::string(asset.body);
   response.keep_alive(request.keep_alive());

@@ -63,7 +63,9 @@ Session::Session(std::shared_ptr<Server::State> state) : state_(std::move(state)
   state_->sessions.insert(this);
 }
 
-Session::~Session() { state_->sessions.erase(this); }
+Session::~Session() {
+  state_->sessions.erase(this);
+}
 
 // A WebSocket client: what publish() hands it, in order, through a bounded queue.
 class WebSocketSession final : public Session,
@@ -126,8 +128,8 @@ class WebSocketSession final : public Session,
   void write_next() {
     if (dropped_pending_ > 0) {
       // Told before the next update, so the page can say that it missed some.
-      current_ = std::make_shared<const std::string>(
-          R"({"type":"dropped","count":)" + std::to_string(dropped_pending_) + "}");
+      current_ = std::make_shared<const std::string>(R"({"type":"dropped","count":)" +
+                                                     std::to_string(dropped_pending_) + "}");
       dropped_pending_ = 0;
     } else if (!queue_.empty()) {
       current_ = std::move(queue_.front());
@@ -174,14 +176,14 @@ class HttpSession final : public Session, public std::enable_shared_from_this<Ht
     parser_->header_limit(static_cast<std::uint32_t>(state_->options.max_header_bytes));
     parser_->body_limit(state_->options.max_body_bytes);
     stream_.expires_after(request_timeout);
-    http::async_read(stream_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                       self->on_read(ec);
-                     });
+    http::async_read(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
   }
 
   void on_read(beast::error_code ec) {
-    if (ec == http::error::header_limit) return refuse(http::status::request_header_fields_too_large);
+    if (ec == http::error::header_limit)
+      return refuse(http::status::request_header_fields_too_large);
     if (ec == http::error::body_limit) return refuse(http::status::payload_too_large);
     if (ec && ec.category() == http::make_error_code(http::error::end_of_stream).category() &&
         ec != http::error::end_of_stream && ec != http::error::partial_message) {
@@ -195,9 +197,12 @@ class HttpSession final : public Session, public std::enable_shared_from_this<Ht
   void handle(const http::request<http::string_body>& request) {
     const auto verdict = check_request(state_->options, request);
     if (verdict.status != http::status::ok) {
-      if (verdict.status == http::status::unauthorized) ++state_->counters.unauthorized;
-      else if (verdict.status == http::status::not_found) ++state_->counters.not_found;
-      else ++state_->counters.refused;
+      if (verdict.status == http::status::unauthorized)
+        ++state_->counters.unauthorized;
+      else if (verdict.status == http::status::not_found)
+        ++state_->counters.not_found;
+      else
+        ++state_->counters.refused;
       return respond(error_response(request, verdict.status, verdict.why), false);
     }
     if (verdict.path == websocket_path) {
@@ -208,7 +213,8 @@ class HttpSession final : public Session, public std::enable_shared_from_this<Ht
                      false);
     }
     for (const Asset& asset : embedded_assets()) {
-      if (asset.path == verdict.path) return respond(asset_response(request, asset, state_->options.token), true);
+      if (asset.path == verdict.path)
+        return respond(asset_response(request, asset, state_->options.token), true);
     }
     ++state_->counters.not_found;
     respond(error_response(request, http::status::not_found, "not found"), true);
@@ -299,9 +305,13 @@ Server::Server(net::io_context& io, ServerOptions options)
   }
 }
 
-Server::~Server() { stop(); }
+Server::~Server() {
+  stop();
+}
 
-void Server::start() { accept_next(state_); }
+void Server::start() {
+  accept_next(state_);
+}
 
 void Server::stop() noexcept {
   if (state_->stopped) return;
@@ -312,7 +322,9 @@ void Server::stop() noexcept {
     session->close();
 }
 
-tcp::endpoint Server::endpoint() const { return state_->acceptor.local_endpoint(); }
+tcp::endpoint Server::endpoint() const {
+  return state_->acceptor.local_endpoint();
+}
 
 void Server::publish(Message message) {
   // push() only queues and starts a write (never completed inline), so no client leaves
@@ -321,10 +333,16 @@ void Server::publish(Message message) {
     client->push(message);
 }
 
-void Server::set_greeting(Message message) { state_->greeting = std::move(message); }
+void Server::set_greeting(Message message) {
+  state_->greeting = std::move(message);
+}
 
-std::size_t Server::client_count() const noexcept { return state_->clients.size(); }
+std::size_t Server::client_count() const noexcept {
+  return state_->clients.size();
+}
 
-const ServerCounters& Server::counters() const noexcept { return state_->counters; }
+const ServerCounters& Server::counters() const noexcept {
+  return state_->counters;
+}
 
 }  // namespace cabind::web

@@ -20,8 +20,8 @@ class Recorder final : public engine::AuditSink {
 };
 
 can::Frame frame(std::uint32_t id, const std::vector<std::uint8_t>& data, double seconds) {
-  const auto time = std::chrono::duration_cast<std::chrono::nanoseconds>(
-      std::chrono::duration<double>(seconds));
+  const auto time =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::duration<double>(seconds));
   return *can::Frame::make({.id = id,
                             .len = static_cast<std::uint8_t>(data.size()),
                             .data = data,
@@ -54,7 +54,8 @@ TEST(LiveView, ShowsTheDriverItsSourceTheMessagesAndAStaleSignal) {
   view.snapshot(engine, {}, t0);
   // Alice's key fob (id 3) every 100 ms for a second: past the source's debounce.
   for (int i = 0; i <= 10; ++i)
-    engine.on_frame(0, frame(0x120, {0x03, 0x01, 0xc8, static_cast<std::uint8_t>(i)}, 1.0 + 0.1 * i));
+    engine.on_frame(0,
+                    frame(0x120, {0x03, 0x01, 0xc8, static_cast<std::uint8_t>(i)}, 1.0 + 0.1 * i));
   for (const auto& event : recorder.events)
     view.on_event(event);
   auto taken = view.snapshot(engine, {}, t0 + std::chrono::seconds(1));

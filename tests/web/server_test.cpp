@@ -129,8 +129,9 @@ TEST(WebServer, ServesThePageAndNothingElse) {
 
 TEST(WebServer, RefusesOversizedRequests) {
   Running running({});
-  EXPECT_EQ(get(running.port(), "/", http::verb::get, {{"X-Padding", std::string(10000, 'a')}}).status,
-            431U);
+  EXPECT_EQ(
+      get(running.port(), "/", http::verb::get, {{"X-Padding", std::string(10000, 'a')}}).status,
+      431U);
   EXPECT_EQ(get(running.port(), "/", http::verb::get, {}, std::string(5000, 'b')).status, 413U);
   // The server goes on serving after refusing.
   EXPECT_EQ(get(running.port(), "/").status, 200U);
@@ -140,9 +141,8 @@ TEST(WebServer, AnswersOnlyForLocalhostAndItsOwnOrigin) {
   Running running({});
   EXPECT_EQ(get(running.port(), "/", http::verb::get, {{"Host", "evil.example"}}).status, 421U);
   EXPECT_EQ(get(running.port(), "/", http::verb::get, {{"Host", "localhost:1"}}).status, 200U);
-  EXPECT_EQ(
-      get(running.port(), "/", http::verb::get, {{"Origin", "http://evil.example"}}).status,
-      403U);
+  EXPECT_EQ(get(running.port(), "/", http::verb::get, {{"Origin", "http://evil.example"}}).status,
+            403U);
 }
 
 TEST(WebServer, WithATokenEveryRequestMustCarryIt) {
@@ -153,12 +153,13 @@ TEST(WebServer, WithATokenEveryRequestMustCarryIt) {
   EXPECT_EQ(get(running.port(), "/", http::verb::get, {{"Authorization", "Bearer nope"}}).status,
             401U);
   EXPECT_EQ(get(running.port(), "/?token=" + kToken).status, 200U);
-  EXPECT_EQ(get(running.port(), "/app.js", http::verb::get,
-                {{"Authorization", "Bearer " + kToken}}).status,
+  EXPECT_EQ(get(running.port(), "/app.js", http::verb::get, {{"Authorization", "Bearer " + kToken}})
+                .status,
             200U);
-  EXPECT_EQ(get(running.port(), "/style.css", http::verb::get,
-                {{"Cookie", "cabind_token=" + kToken}}).status,
-            200U);
+  EXPECT_EQ(
+      get(running.port(), "/style.css", http::verb::get, {{"Cookie", "cabind_token=" + kToken}})
+          .status,
+      200U);
   net::io_context io;
   EXPECT_THROW(open_ws(io, running.port()), beast::system_error);
   auto ws = open_ws(io, running.port(), "/ws?token=" + kToken);
@@ -187,7 +188,8 @@ TEST(WebServer, RefusesClientsOverItsLimit) {
   auto a = open_ws(io, running.port());
   auto b = open_ws(io, running.port());
   // The accept is asynchronous: wait until both are counted before the third knocks.
-  for (int i = 0; i < 500 && running.on_server([&] { return running.server().client_count(); }) < 2; ++i)
+  for (int i = 0; i < 500 && running.on_server([&] { return running.server().client_count(); }) < 2;
+       ++i)
     std::this_thread::yield();
   EXPECT_THROW(open_ws(io, running.port()), beast::system_error);
   EXPECT_EQ(running.on_server([&] { return running.server().counters().busy; }), 1U);
@@ -205,8 +207,8 @@ TEST(WebServer, SlowClientsDropUpdatesAndNeverHoldUpTheOthers) {
   for (int i = 0; i < slow_count; ++i)
     slow.push_back(open_ws(io, running.port()));
   auto fast = open_ws(io, running.port());
-  for (int i = 0; i < 500 &&
-                  running.on_server([&] { return running.server().client_count(); }) < slow_count + 1;
+  for (int i = 0; i < 500 && running.on_server([&] { return running.server().client_count(); }) <
+                                 slow_count + 1;
        ++i)
     std::this_thread::yield();
   const std::string padding(64 * 1024, 'x');

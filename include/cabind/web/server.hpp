@@ -35,7 +35,7 @@ struct ServerOptions {
   std::string address = "127.0.0.1";
   std::uint16_t port = 8080;  // 0: any free port (see endpoint())
   bool allow_remote = false;
-  std::string token;             // empty: none required (loopback only)
+  std::string token;                   // empty: none required (loopback only)
   std::uint32_t max_clients = 8;       // WebSocket clients
   std::uint32_t max_connections = 32;  // every TCP connection, WebSocket ones included
   std::size_t queue_limit = 32;        // messages waiting per client
@@ -53,9 +53,9 @@ class ServerError : public std::runtime_error {
 struct ServerCounters {
   std::uint64_t requests = 0;
   std::uint64_t not_found = 0;
-  std::uint64_t refused = 0;       // 405, 413, 431, 400: bad or oversized requests
-  std::uint64_t unauthorized = 0;  // 401
-  std::uint64_t busy = 0;          // 503 at /ws, or a connection closed at accept
+  std::uint64_t refused = 0;            // 405, 413, 431, 400: bad or oversized requests
+  std::uint64_t unauthorized = 0;       // 401
+  std::uint64_t busy = 0;               // 503 at /ws, or a connection closed at accept
   std::uint64_t websocket_clients = 0;  // accepted since start
   std::uint64_t dropped = 0;            // messages dropped for slow clients, all clients
 };
