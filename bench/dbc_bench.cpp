@@ -127,6 +127,126 @@ void BM_DecodeFordAllMessages(benchmark::State& state) {
 }
 BENCHMARK(BM_DecodeFordAllMessages);
 
+// The floor: what decoding the same Ford frames costs with nothing but the arithmetic. One
+// plan per signal, computed here from the DBC alone (not from the codec): one 8-byte load,
+// a byte swap for Motorola, shift, mask, sign extension, multiply-add. No size check, no
+// multiplexing, no status. Setup checks that it yields the codec's values bit for bit.
+struct FloorSignal {
+  std::uint8_t window = 0;  // first byte of the 8-byte load
+  bool big_endian = false;
+  std::uint8_t left = 0;  // raw = (word << left) >> right
+  std::uint8_t right = 0;
+  std::uint8_t sign = 0;  // 64 - length when signed, else 0
+  double factor = 1.0;
+  double offset = 0.0;
+};
+
+FloorSignal floor_signal(const cabind::dbc::Signal& signal) {
+  unsigned first_byte = 0;
+  unsigned shift = 0;
+  const unsigned length = signal.length;
+  FloorSignal f;
+  f.big_endian = signal.byte_order == cabind::dbc::ByteOrder::big_endian;
+  if (!f.big_endian) {
+    first_byte = signal.start_bit / 8U;
+    shift = signal.start_bit % 8U;
+    const unsigned last = first_byte + (shift + length - 1U) / 8U;
+    f.window = static_cast<std::uint8_t>(last >= 7 ? last - 7 : 0);
+    shift += 8U * (first_byte - f.window);
+  } else {
+    // Count bits from the most significant bit of byte 0: the lsb is length - 1 after the msb.
+    const unsigned msb = 8U * (signal.start_bit / 8U) + 7U - signal.start_bit % 8U;
+    const unsigned lsb = msb + length - 1U;
+    first_byte = lsb / 8U;
+    shift = 7U - lsb % 8U;
+    f.window = static_cast<std::uint8_t>(first_byte >= 7 ? first_byte - 7 : 0);
+    shift += 8U * (f.window + 7U - first_byte);
+  }
+  f.left = static_cast<std::uint8_t>(64U - shift - length);
+  f.right = static_cast<std::uint8_t>(64U - length);
+  f.sign = signal.is_signed() ? static_cast<std::uint8_t>(64U - length) : std::uint8_t{0};
+  f.factor = signal.factor;
+  f.offset = signal.offset;
+  return f;
+}
+
+struct FloorFrame {
+  const std::uint8_t* bytes = nullptr;
+  std::uint32_t begin = 0;  // into the plan
+  std::uint32_t end = 0;
+};
+
+inline void floor_decode(const FloorSignal& f, const std::uint8_t* bytes, Decoded& out) {
+  std::uint64_t word = 0;
+  std::memcpy(&word, bytes + f.window, sizeof word);
+  if (f.big_endian) word = __builtin_bswap64(word);
+  const std::uint64_t raw = (word << f.left) >> f.right;
+  out.raw = raw;
+  out.physical =
+      static_cast<double>(static_cast<std::int64_t>(raw << f.sign) >> f.sign) * f.factor + f.offset;
+}
+
+void BM_DecodeFordFloor(benchmark::State& state) {
+  const Workload& w = ford_workload();
+  // Signals outside the floor's shape (IEEE floats, multiplexed, wider than 57 bits) are
+  // left out of it; `floor_signals` counts those it decodes.
+  std::vector<FloorSignal> plan;
+  std::vector<std::uint16_t> plan_index;  // the signal's index in its message
+  std::vector<std::uint32_t> message_begin;
+  for (std::uint16_t m = 0; m < w.codec->message_count(); ++m) {
+    message_begin.push_back(static_cast<std::uint32_t>(plan.size()));
+    const auto& signals = w.codec->message(m).signals;
+    for (std::size_t i = 0; i < signals.size(); ++i) {
+      const auto& signal = signals[i];
+      if (signal.is_float() || signal.mux_role != cabind::dbc::MuxRole::none || signal.length > 57)
+        continue;
+      plan.push_back(floor_signal(signal));
+      plan_index.push_back(static_cast<std::uint16_t>(i));
+    }
+  }
+  message_begin.push_back(static_cast<std::uint32_t>(plan.size()));
+  std::vector<FloorFrame> frames;
+  std::size_t floor_signals = 0;
+  for (const TestFrame& frame : w.frames) {
+    const auto m = *w.codec->find_message(frame.id, frame.extended);
+    frames.push_back({frame.bytes.data(), message_begin[m], message_begin[m + 1U]});
+    floor_signals += message_begin[m + 1U] - message_begin[m];
+  }
+  // Bit for bit what the codec decodes, or the floor is not measuring the same work.
+  std::array<Decoded, max_signals> ours{};
+  std::array<Decoded, max_signals> floor{};
+  for (std::size_t i = 0; i < frames.size(); ++i) {
+    const TestFrame& frame = w.frames[i];
+    const auto m = *w.codec->find_message(frame.id, frame.extended);
+    w.codec->decode_message(m, std::span<const std::uint8_t>(frame.bytes.data(), frame.size), ours);
+    for (std::uint32_t s = frames[i].begin; s < frames[i].end; ++s) {
+      Decoded& mine = floor[s - frames[i].begin];
+      floor_decode(plan[s], frames[i].bytes, mine);
+      const Decoded& theirs = ours[plan_index[s]];
+      if (!theirs.ok() || theirs.raw != mine.raw ||
+          std::memcmp(&theirs.physical, &mine.physical, sizeof(double)) != 0) {
+        state.SkipWithError("the floor decodes differently from the codec");
+        return;
+      }
+    }
+  }
+  const double cpu_start = thread_cpu_ns();
+  for (auto _ : state) {
+    for (const FloorFrame& frame : frames) {
+      for (std::uint32_t s = frame.begin; s < frame.end; ++s)
+        floor_decode(plan[s], frame.bytes, floor[s - frame.begin]);
+      benchmark::DoNotOptimize(floor.data());
+      benchmark::ClobberMemory();
+    }
+  }
+  const double cpu_ns = thread_cpu_ns() - cpu_start;
+  const auto iterations = static_cast<double>(state.iterations());
+  state.counters["ns_per_signal"] = cpu_ns / (iterations * static_cast<double>(floor_signals));
+  state.counters["ns_per_frame"] = cpu_ns / (iterations * static_cast<double>(w.frames.size()));
+  state.counters["floor_signals"] = static_cast<double>(floor_signals);
+}
+BENCHMARK(BM_DecodeFordFloor);
+
 // One signal addressed by SignalRef, as the daemon decodes a mapped signal.
 void BM_DecodeOneSignal(benchmark::State& state) {
   const Workload& w = ford_workload();

@@ -16,12 +16,19 @@ std::string suggestion(std::string_view word, const std::vector<std::string_view
   return close ? " (did you mean '" + std::string(*close) + "'?)" : std::string();
 }
 
+std::string bus_suggestion(const Config& config, std::string_view bus) {
+  std::vector<std::string_view> known;
+  for (const auto& candidate : config.buses)
+    known.emplace_back(candidate.name);
+  return suggestion(bus, known);
+}
+
 // The DBC signal a reference names, or nullptr after reporting why not.
 const dbc::Signal* resolve(const Config& config, const SignalRef& ref,
                            diag::Diagnostics& diagnostics, const dbc::Message** message_out) {
   const Bus* bus = config.find_bus(ref.bus);
   if (bus == nullptr) {
-    diagnostics.error(ref.where, "unknown bus '" + ref.bus + "'");
+    diagnostics.error(ref.where, "unknown bus '" + ref.bus + "'" + bus_suggestion(config, ref.bus));
     return nullptr;
   }
   const dbc::Message* message = bus->database.find_message(ref.message);
@@ -108,7 +115,8 @@ void check_integrity(const Config& config, const MessageIntegrity& check,
                      diag::Diagnostics& diagnostics) {
   const Bus* bus = config.find_bus(check.bus);
   if (bus == nullptr) {
-    diagnostics.error(check.where, "unknown bus '" + check.bus + "'");
+    diagnostics.error(check.where,
+                      "unknown bus '" + check.bus + "'" + bus_suggestion(config, check.bus));
     return;
   }
   const dbc::Message* message = bus->database.find_message(check.message);
@@ -247,13 +255,19 @@ void check_dbc_references(Config& config, diag::Diagnostics& diagnostics) {
   }
 }
 
-void check_rule_references(const Config& config, diag::Diagnostics& diagnostics) {
+void check_rule_references(const Config& config, diag::Diagnostics& diagnostics,
+                           bool check_favourites) {
   std::vector<std::string_view> outputs;
   for (const auto& output : config.outputs)
     outputs.emplace_back(output.name);
   std::vector<std::string_view> signals;
   for (const auto& mapping : config.signals)
     signals.emplace_back(mapping.name);
+  std::vector<std::string_view> favourites;
+  for (const auto& candidate : config.profiles.profiles()) {
+    for (const auto& favourite : candidate.navigation.favourites)
+      favourites.emplace_back(favourite.name);
+  }
 
   for (const auto& rule : config.rules) {
     if (const auto* changed = std::get_if<SignalChanged>(&rule.on)) {
@@ -271,16 +285,15 @@ void check_rule_references(const Config& config, diag::Diagnostics& diagnostics)
                                             suggestion(set->output, outputs));
         }
       } else if (const auto* navigate = std::get_if<Navigate>(&action)) {
-        if (navigate->favourite.empty()) continue;
-        bool found = false;
-        for (const auto& candidate : config.profiles.profiles()) {
-          found = found || candidate.navigation.find_favourite(navigate->favourite) != nullptr;
-        }
+        if (navigate->favourite.empty() || !check_favourites) continue;
+        const bool found = std::find(favourites.begin(), favourites.end(), navigate->favourite) !=
+                           favourites.end();
         if (!found) {
           diagnostics.error(navigate->where, "rule '" + rule.name +
                                                  "': no profile has a "
                                                  "favourite named '" +
-                                                 navigate->favourite + "'");
+                                                 navigate->favourite + "'" +
+                                                 suggestion(navigate->favourite, favourites));
         }
       }
     }

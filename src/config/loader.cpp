@@ -10,6 +10,7 @@
 #include <sstream>
 #include <system_error>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "cabind/config/cross_check.hpp"
@@ -112,6 +113,21 @@ void read_web_token(Config& config, const fs::path& base, diag::Diagnostics& dia
   }
 }
 
+// Said once when the profiles did not load and some rule navigates to a favourite.
+void warn_unchecked_favourites(const Config& config, const diag::Location& where,
+                               diag::Diagnostics& diagnostics) {
+  for (const Rule& rule : config.rules) {
+    for (const Action& action : rule.actions) {
+      const auto* navigate = std::get_if<Navigate>(&action);
+      if (navigate == nullptr || navigate->favourite.empty()) continue;
+      diagnostics.warning(where,
+                          "the favourites rules navigate to are not checked: the profiles "
+                          "have errors");
+      return;
+    }
+  }
+}
+
 }  // namespace
 
 std::optional<std::string> read_config_file(const fs::path& path, diag::Diagnostics& diagnostics,
@@ -193,10 +209,16 @@ LoadResult load(const fs::path& vehicle_file) {
   read_secoc_keys(config, base, diagnostics);
   read_web_token(config, base, diagnostics);
 
-  if (!rules || !directory) return result;
+  if (!rules) return result;
   config.rules = std::move(*rules);
-  config.profiles = std::move(*directory);
-  check_rule_references(config, diagnostics);
+  // Rules name signals and outputs of the vehicle file whatever the profiles say: check
+  // those even when the profiles failed; only favourites need the profiles.
+  if (directory) config.profiles = std::move(*directory);
+  check_rule_references(config, diagnostics, directory.has_value());
+  if (!directory) {
+    warn_unchecked_favourites(config, profiles_where, diagnostics);
+    return result;
+  }
   if (diagnostics.has_errors()) return result;
   result.config = std::move(config);
   return result;

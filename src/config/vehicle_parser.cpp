@@ -172,10 +172,27 @@ class VehicleParser {
     }
     if (!named) bus = config.buses.front().name;
     if (config.find_bus(bus) == nullptr) {
-      read_.error(node, "unknown bus '" + bus + "' (configured: " + bus_names(config) + ")");
+      std::vector<std::string_view> known;
+      for (const Bus& candidate : config.buses)
+        known.emplace_back(candidate.name);
+      read_.error(node, "unknown bus '" + bus + "' (configured: " + bus_names(config) + ")" +
+                            did_you_mean(bus, known));
       return false;
     }
     return true;
+  }
+
+  static std::string did_you_mean(std::string_view word,
+                                  const std::vector<std::string_view>& known) {
+    const auto close = closest(word, known);
+    return close ? " (did you mean '" + std::string(*close) + "'?)" : std::string();
+  }
+
+  static std::vector<std::string_view> signal_names(const Config& config) {
+    std::vector<std::string_view> known;
+    for (const auto& mapping : config.signals)
+      known.emplace_back(mapping.name);
+    return known;
   }
 
   static std::string bus_names(const Config& config) {
@@ -361,7 +378,8 @@ class VehicleParser {
         if (!signal) continue;
         if (config.find_signal(*signal) == nullptr) {
           read_.error(*manual, what + ".manual_switch: unknown signal '" + *signal +
-                                   "' (declare it under signals:)");
+                                   "' (declare it under signals:)" +
+                                   did_you_mean(*signal, signal_names(config)));
           continue;
         }
         seat.manual_switch = std::move(*signal);
@@ -509,7 +527,8 @@ class VehicleParser {
     if (const auto* signal = read_.required(*source, "signal", "an identity source")) {
       auto name = read_.name(*signal);
       if (name && config.find_signal(*name) == nullptr) {
-        read_.error(*signal, "identity source '" + *name + "' is not one of signals");
+        read_.error(*signal, "identity source '" + *name + "' is not one of signals" +
+                                 did_you_mean(*name, signal_names(config)));
         name.reset();
       }
       ok = ok && name.has_value();

@@ -92,6 +92,25 @@ TEST(CheckDbcReferences, ReportsEachBadReferenceWithASuggestion) {
   EXPECT_NE(text.find("v.yaml:4:3: error: unknown bus 'infotainment'"), std::string::npos);
 }
 
+TEST(CheckDbcReferences, AnUnknownBusSuggestsTheClosestBus) {
+  Config c = config();
+  c.buses[0].name = "body";
+  Bus second;
+  second.name = "infotainment";
+  second.dbc_path = "info.dbc";
+  second.database = database();
+  c.buses.push_back(std::move(second));
+  SignalRef typo = ref("HVAC_Request", "DriverSetpoint", 5);
+  typo.bus = "bdy";
+  c.signals.push_back({"E", typo});
+  diag::Diagnostics d;
+  check_dbc_references(c, d);
+  EXPECT_EQ(d.error_count(), 1U) << d.to_string();
+  EXPECT_NE(d.to_string().find("v.yaml:5:3: error: unknown bus 'bdy' (did you mean 'body'?)"),
+            std::string::npos)
+      << d.to_string();
+}
+
 TEST(CheckDbcReferences, RangeMustFitTheSignalAndCyclicNeedsACycleTime) {
   Config c = config();
   Output wide;

@@ -102,6 +102,29 @@ TEST(Load, ReportsErrorsOfEveryFileInOneRun) {
       << text;
 }
 
+// Profile errors do not stop what does not need the profiles: the DBC cross-checks and
+// the rules' signal references are reported in the same run, each with its suggestion;
+// the favourite lookup, which needs the profiles, is said once not to have run.
+TEST(Load, ProfileErrorsDoNotHideDbcOrRuleErrors) {
+  const auto result =
+      load(std::string(CABIND_SOURCE_DIR) + "/tests/config/multi-error-profiles/vehicle.yaml");
+  EXPECT_FALSE(result.ok());
+  const std::string text = result.diagnostics.to_string();
+  EXPECT_EQ(result.diagnostics.error_count(), 4U) << text;
+  for (const char* expected : {
+           "multi-error-profiles/profiles/guest.yaml:4:25: error: value 50 is out of range",
+           "multi-error-profiles/profiles/alice.yaml:3:17: error: value 11 is out of range",
+           "multi-error-profiles/vehicle.yaml:6:18: error: message 'BodyInfo' has no signal "
+           "'VehicleSped' (did you mean 'VehicleSpeed'?)",
+           "multi-error-profiles/rules.yaml:3:19: error: rule 'r1': 'Vehicle.Sped' is not one of "
+           "signals (did you mean 'Vehicle.Speed'?)",
+           "multi-error-profiles/vehicle.yaml:7:11: warning: the favourites rules navigate to are "
+           "not checked: the profiles have errors",
+       }) {
+    EXPECT_NE(text.find(expected), std::string::npos) << expected << "\n" << text;
+  }
+}
+
 TEST(ReadConfigFile, ReadsSmallFilesWholeAndStopsOneBytePastTheLimit) {
   const auto dir = std::filesystem::path(::testing::TempDir());
   const auto small = dir / "cabind-small.yaml";

@@ -15,6 +15,9 @@ namespace cabind::config {
 void check_dbc_references(Config& config, diag::Diagnostics& diagnostics);
 
 // Rules name existing outputs and signals, navigate to a favourite some profile has.
-void check_rule_references(const Config& config, diag::Diagnostics& diagnostics);
+// check_favourites false: the profiles did not load, so favourites are not looked up
+// (the caller says so once); signals and outputs still are.
+void check_rule_references(const Config& config, diag::Diagnostics& diagnostics,
+                           bool check_favourites = true);
 
 }  // namespace cabind::config
