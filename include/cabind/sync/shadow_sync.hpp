@@ -43,6 +43,7 @@ struct ShadowSyncOptions {
 // What the sync needs from the rest of the daemon.
 struct ShadowSyncHooks {
   // A learned value that came from the cloud (another car, or a merge the cloud won).
+  // Store it without calling changed() again: it is the cloud's already.
   std::function<void(std::string_view profile, std::string_view output, double value)> learn;
   // The driver was deleted remotely: forget their learned preferences.
   std::function<void(std::string_view profile)> forget;
