@@ -54,6 +54,42 @@ std::vector<fs::path> profile_files(const fs::path& directory, const diag::Locat
   return files;
 }
 
+// The configured profiles with the synced ones of `overlay` in place of (or beside) them.
+// A synced file that does not parse is left out with a warning; so is the whole overlay
+// when the set it makes is invalid (e.g. two drivers claiming one key fob).
+std::optional<profile::ProfileDirectory> build_with_overlay(
+    const std::vector<profile::Profile>& configured, const fs::path& overlay,
+    const diag::Location& where, diag::Diagnostics& diagnostics) {
+  std::vector<profile::Profile> merged = configured;
+  std::error_code error;
+  if (overlay.empty() || !fs::is_directory(overlay, error)) return std::nullopt;
+  diag::Diagnostics unused;
+  for (const auto& file : profile_files(overlay, where, unused)) {
+    diag::Diagnostics own;
+    const auto text = read_config_file(file, own);
+    auto parsed = text ? parse_profile(*text, display(file), own) : std::nullopt;
+    if (!parsed) {
+      diagnostics.warning(
+          {display(file), 0, 0},
+          "synced profile left out, the configured one is used: " + own.to_string());
+      continue;
+    }
+    const auto same = std::find_if(merged.begin(), merged.end(),
+                                   [&](const profile::Profile& p) { return p.id == parsed->id; });
+    if (same != merged.end())
+      *same = std::move(*parsed);
+    else
+      merged.push_back(std::move(*parsed));
+  }
+  diag::Diagnostics set;
+  auto directory = profile::ProfileDirectory::build(std::move(merged), set, where);
+  if (!directory)
+    diagnostics.warning(
+        {display(overlay), 0, 0},
+        "synced profiles left out, the configured ones are used: " + set.to_string());
+  return directory;
+}
+
 // A bus's DBC file (bus.dbc_path). Its findings are reported at their DBC positions; one
 // that cannot be read, or does not load, is also an error at the vehicle file's `dbc:` key.
 std::optional<dbc::Database> load_dbc(const Bus& bus, bool strict, diag::Diagnostics& diagnostics) {
@@ -156,7 +192,7 @@ std::optional<std::string> read_config_file(const fs::path& path, diag::Diagnost
   return text;
 }
 
-LoadResult load(const fs::path& vehicle_file) {
+LoadResult load(const fs::path& vehicle_file, const LoadOptions& options) {
   LoadResult result;
   diag::Diagnostics& diagnostics = result.diagnostics;
   const fs::path base = vehicle_file.parent_path();
@@ -185,6 +221,8 @@ LoadResult load(const fs::path& vehicle_file) {
   }
   std::optional<profile::ProfileDirectory> directory;
   if (profiles_ok)
+    directory = build_with_overlay(profiles, options.profile_overlay, profiles_where, diagnostics);
+  if (profiles_ok && !directory)
     directory = profile::ProfileDirectory::build(std::move(profiles), diagnostics, profiles_where);
 
   Config& config = vehicle->config;

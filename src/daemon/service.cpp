@@ -86,7 +86,11 @@ Service::Service(boost::asio::io_context& io, ServiceOptions options, Notifier& 
 Service::~Service() = default;
 
 std::unique_ptr<Service::Generation> Service::load(diag::Diagnostics& diagnostics) {
-  auto loaded = config::load(options_.config_file);
+  // Profiles synced from the cloud (sync::ProfileCache) live beside the learned
+  // preferences and overlay the configured ones at start and at each reload.
+  config::LoadOptions load_options;
+  if (!options_.state_dir.empty()) load_options.profile_overlay = options_.state_dir / "profiles";
+  auto loaded = config::load(options_.config_file, load_options);
   diagnostics.append(loaded.diagnostics);
   if (!loaded.ok()) return nullptr;
   auto generation = std::make_unique<Generation>();

@@ -80,9 +80,6 @@ TEST(DemoConfig, ExpressionsKeepTheirSourceLocation) {
   EXPECT_EQ(set.value.text, "max(profile.climate.temperature, 23)");
 }
 
-}  // namespace
-}  // namespace cabind::config
-
 namespace cabind::config {
 namespace {
 
@@ -141,6 +138,58 @@ TEST(ReadConfigFile, ReadsSmallFilesWholeAndStopsOneBytePastTheLimit) {
   EXPECT_TRUE(diagnostics.has_errors());
   std::filesystem::remove(small);
   std::filesystem::remove(big);
+}
+
+}  // namespace
+}  // namespace cabind::config
+
+// Profiles that came from the cloud (sync::ProfileCache's files) overlay the configured ones.
+class ProfileOverlay : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::path(::testing::TempDir()) /
+           ("cabind-overlay-" +
+            std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  void write(const std::string& name, const std::string& text) const {
+    std::ofstream(dir_ / name) << "# cabind shadow version 3\n" << text << "\n";
+  }
+  std::filesystem::path dir_;
+};
+
+TEST_F(ProfileOverlay, ASyncedProfileReplacesTheConfiguredOneAndAddsNewDrivers) {
+  write("alice.yaml",
+        R"({"id": "alice", "name": "Alice", "identify": {"key_fob": [3]},
+            "climate": {"temperature": 25.0}})");
+  write("dave.yaml", R"({"id": "dave", "name": "Dave", "identify": {"key_fob": [77]}})");
+  const auto result = load(kDemo, {dir_});
+  ASSERT_TRUE(result.ok()) << result.diagnostics.to_string();
+  EXPECT_TRUE(result.diagnostics.empty()) << result.diagnostics.to_string();
+  const auto& profiles = result.config->profiles;
+  EXPECT_EQ(profiles.size(), 5U);
+  EXPECT_EQ(profiles.find_by_id("alice")->climate.driver.temperature_c, 25.0);
+  EXPECT_EQ(profiles.find(profile::IdentifierKind::key_fob, 77)->id, "dave");
+}
+
+TEST_F(ProfileOverlay, ASyncedFileThatNoLongerParsesIsLeftOutWithAWarning) {
+  write("alice.yaml", R"({"id": "alice", "name": "Alice", "climate": {"temperature": "hot"}})");
+  const auto result = load(kDemo, {dir_});
+  ASSERT_TRUE(result.ok()) << result.diagnostics.to_string();
+  EXPECT_FALSE(result.diagnostics.empty());
+  EXPECT_NE(result.diagnostics.to_string().find("synced profile left out"), std::string::npos);
+  EXPECT_EQ(result.config->profiles.find_by_id("alice")->climate.driver.temperature_c, 21.5);
+}
+
+TEST_F(ProfileOverlay, ASyncedSetThatClaimsAnotherDriversFobFallsBackToTheConfiguredOnes) {
+  write("dave.yaml", R"({"id": "dave", "name": "Dave", "identify": {"key_fob": [3]}})");
+  const auto result = load(kDemo, {dir_});
+  ASSERT_TRUE(result.ok()) << result.diagnostics.to_string();
+  EXPECT_NE(result.diagnostics.to_string().find("synced profiles left out"), std::string::npos);
+  EXPECT_EQ(result.config->profiles.size(), 4U);
+  EXPECT_EQ(result.config->profiles.find(profile::IdentifierKind::key_fob, 3)->id, "alice");
 }
 
 }  // namespace

@@ -21,8 +21,18 @@ struct LoadResult {
   [[nodiscard]] bool ok() const noexcept { return config.has_value(); }
 };
 
+struct LoadOptions {
+  // Profiles that came from the cloud (sync::ProfileCache, <state dir>/profiles): each
+  // <id>.yaml replaces the configured profile of that id, or adds a driver. Offline first:
+  // one that no longer passes (a rule changed, or it claims another driver's identifier)
+  // is left out with a warning and the configured profiles are used; it never fails a load.
+  // Empty or missing: no overlay.
+  std::filesystem::path profile_overlay;
+};
+
 // Never throws for bad input (missing files, bad YAML, bad DBC): they are diagnostics.
-[[nodiscard]] LoadResult load(const std::filesystem::path& vehicle_file);
+[[nodiscard]] LoadResult load(const std::filesystem::path& vehicle_file,
+                              const LoadOptions& options = {});
 
 // Reads a config file whole, refusing files over `max_bytes` before reading them.
 [[nodiscard]] std::optional<std::string> read_config_file(const std::filesystem::path& path,
