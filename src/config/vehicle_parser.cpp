@@ -43,12 +43,11 @@ class VehicleParser {
     VehicleFile result;
     Config& config = result.config;
     config.file = read_.document().file();
-    const auto top =
-        read_.fields(read_.document().root(),
-                     {"bus", "dbc", "buses", "signals", "outputs", "seats", "interlocks",
-                      "identity", "stale_factor", "integrity", "profiles", "rules", "strict_dbc",
-                      "web"},
-                     "the vehicle file");
+    const auto top = read_.fields(
+        read_.document().root(),
+        {"bus", "dbc", "buses", "signals", "outputs", "seats", "interlocks", "identity",
+         "stale_factor", "integrity", "profiles", "rules", "strict_dbc", "web"},
+        "the vehicle file");
     if (!top) return std::nullopt;
     if (const auto* node = top->get("strict_dbc")) {
       if (const auto value = read_.boolean(*node)) config.strict_dbc = *value;

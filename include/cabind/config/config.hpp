@@ -239,7 +239,7 @@ struct Web {
   bool allow_remote = false;
   std::string token_file;  // empty: no token (loopback only)
   diag::Location token_where;
-  std::string token;             // read from token_file at load (mode 0600/0400, our uid)
+  std::string token;              // read from token_file at load (mode 0600/0400, our uid)
   std::uint32_t max_clients = 8;  // WebSocket clients at once; more are refused (503)
   diag::Location where;
 };
