@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include "sqlite_statement.hpp"
+
 namespace cabind::store {
 namespace {
 
@@ -19,19 +21,6 @@ constexpr const char* schema =
     "  data_id INTEGER PRIMARY KEY,"
     "  counter INTEGER NOT NULL,"
     "  updated_at INTEGER NOT NULL DEFAULT (strftime('%s','now')));";
-
-// A prepared statement, finalized on scope exit.
-class Statement {
- public:
-  Statement(sqlite3* db, const char* sql) { ::sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr); }
-  ~Statement() { ::sqlite3_finalize(stmt_); }
-  Statement(const Statement&) = delete;
-  Statement& operator=(const Statement&) = delete;
-  [[nodiscard]] sqlite3_stmt* get() const noexcept { return stmt_; }
-
- private:
-  sqlite3_stmt* stmt_ = nullptr;
-};
 
 }  // namespace
 

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "cabind/store/sqlite_preference_store.hpp"
+#include "sqlite_statement.hpp"
 
 namespace cabind::store {
 namespace {
@@ -18,23 +19,6 @@ constexpr const char* kSchema =
     "  field TEXT NOT NULL,"
     "  value REAL NOT NULL,"
     "  changed_at_ms INTEGER NOT NULL);";
-
-// A prepared statement, finalized on scope exit.
-class Statement {
- public:
-  Statement(sqlite3* db, const char* sql) { ::sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr); }
-  ~Statement() { ::sqlite3_finalize(stmt_); }
-  Statement(const Statement&) = delete;
-  Statement& operator=(const Statement&) = delete;
-  [[nodiscard]] sqlite3_stmt* get() const noexcept { return stmt_; }
-  void text(int index, std::string_view value) const {
-    ::sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()),
-                        SQLITE_TRANSIENT);
-  }
-
- private:
-  sqlite3_stmt* stmt_ = nullptr;
-};
 
 std::string column_text(sqlite3_stmt* stmt, int column) {
   const auto* text = ::sqlite3_column_text(stmt, column);
