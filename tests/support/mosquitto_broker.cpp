@@ -79,6 +79,9 @@ void MosquittoBroker::write_config() const {
   // As root, mosquitto would switch to user `mosquitto`, who cannot read the test's files.
   if (::geteuid() == 0) conf << "user root\n";
   conf << "allow_anonymous true\n"
+       // Per client, QoS 1 messages beyond those in flight (default 1000, then dropped):
+       // a burst test would lose messages to the broker, not to the client under test.
+       << "max_queued_messages 100000\n"
        << "persistence true\n"
        << "persistence_location " << dir_.string() << "/\n"
        << "log_dest file " << (dir_ / "mosquitto.log").string() << "\n"
