@@ -83,6 +83,7 @@ void MosquittoBroker::write_config() const {
        // a burst test would lose messages to the broker, not to the client under test.
        << "max_queued_messages 100000\n"
        << "persistence true\n"
+       << "set_tcp_nodelay true\n"
        << "persistence_location " << dir_.string() << "/\n"
        << "log_dest file " << (dir_ / "mosquitto.log").string() << "\n"
        << "log_type error\nlog_type warning\nlog_type notice\nlog_type information\n"

@@ -15,8 +15,9 @@
 //
 // The session: `will` (payload "offline", retained) on options.availability_topic; on
 // every connect "online" (retained) is published there first, subscriptions are restored,
-// then on_connected() is called. A lost session is retried with capped exponential
-// backoff and full jitter (backoff_min doubling up to backoff_max).
+// queued messages are sent, then on_connected() is called once the broker acknowledged
+// the subscriptions (SUBACK), so what arrives for them after that is not lost. A lost session is
+// retried with capped exponential backoff and full jitter (backoff_min doubling up to backoff_max).
 
 #include <boost/asio/io_context.hpp>
 #include <chrono>
