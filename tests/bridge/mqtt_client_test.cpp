@@ -110,8 +110,11 @@ TEST_F(MqttClientTest, OnlineIsRetainedOnConnectAndOfflineOnCleanStop) {
   options.availability_topic = "cabind/car-7/availability";
   MessageRecorder car_events;
   MqttClient car(io_, options, car_events);
+  car.subscribe(options.availability_topic, 1);
   car.start();
-  ASSERT_TRUE(run_until(io_, [&] { return car_events.connects == 1; }));
+  // The car hears its own "online" back once the broker has it (and has retained it).
+  ASSERT_TRUE(
+      run_until(io_, [&] { return car_events.last_on(options.availability_topic) == "online"; }));
 
   // A subscriber that comes later still gets the state: it is retained.
   MessageRecorder seen;
@@ -196,10 +199,17 @@ TEST_F(MqttClientTest, PublishesWhileTheBrokerIsDownArriveInOrderOnceAfterItRetu
   ASSERT_TRUE(run_until(io_, [&] { return seen.connects == 1; }));
   MessageRecorder car_events;
   MqttClient car(io_, client_options(broker_->port(), "car"), car_events);
+  car.subscribe("cabind/sync", 1);
   car.start();
   ASSERT_TRUE(run_until(io_, [&] { return car_events.connects == 1; }));
   ASSERT_TRUE(car.publish({"cabind/q/event", "before", 1, false}));
   ASSERT_TRUE(run_until(io_, [&] { return seen.messages.size() == 1; }));
+  // QoS 1 is at least once: "before" is sent again after the restart unless both of its
+  // PUBACKs were through first. The subscriber's message reaching the car proves it, by
+  // TCP order: the broker read the subscriber's PUBACK before its PUBLISH, and wrote the
+  // car's PUBACK before forwarding that PUBLISH to the car.
+  ASSERT_TRUE(subscriber->publish({"cabind/sync", "acked", 1, false}));
+  ASSERT_TRUE(run_until(io_, [&] { return car_events.last_on("cabind/sync") == "acked"; }));
 
   broker_->stop();
   ASSERT_TRUE(run_until(io_, [&] { return car_events.disconnects == 1 && seen.disconnects == 1; }));
