@@ -198,19 +198,19 @@ TEST_F(MqttClientTest, PublishesWhileTheBrokerIsDownArriveInOrderOnceAfterItRetu
   MqttClient car(io_, client_options(broker_->port(), "car"), car_events);
   car.start();
   ASSERT_TRUE(run_until(io_, [&] { return car_events.connects == 1; }));
-  ASSERT_TRUE(car.publish({"cabind/q/event", "before", 1, false}));
-  ASSERT_TRUE(run_until(io_, [&] { return seen.messages.size() == 1; }));
+  // Nothing is published before the stop: a QoS 1 message in flight when the broker stops
+  // may be redelivered after its restart (at least once), which is not what this checks.
 
   broker_->stop();
   ASSERT_TRUE(run_until(io_, [&] { return car_events.disconnects == 1 && seen.disconnects == 1; }));
   EXPECT_FALSE(car.connected());
-  std::vector<std::string> expected{"before"};
+  std::vector<std::string> expected;
   for (int i = 0; i < 20; ++i) {
     expected.push_back("while-down-" + std::to_string(i));
     ASSERT_TRUE(car.publish({"cabind/q/event", expected.back(), 1, false}));
   }
   EXPECT_EQ(car.status().queue_depth, 20U);
-  EXPECT_EQ(car.status().published, 1U);
+  EXPECT_EQ(car.status().published, 0U);
 
   broker_->start();  // same port
   ASSERT_TRUE(run_until(io_, [&] { return seen.messages.size() == expected.size(); }))
