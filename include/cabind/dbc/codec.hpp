@@ -125,8 +125,8 @@ struct EncodeLimits {
 struct CompiledMessage {
   // Checked once per frame by decode_message: a message without multiplexed signals whose
   // payload holds window_size bytes decodes every signal through its 8-byte window.
-  std::uint16_t window_size = 0;  // largest window_min_size of its signals
-  bool multiplexed = false;       // some signal has a multiplexor
+  std::uint16_t window_size = 0;   // largest window_min_size of its signals
+  bool multiplexed = false;        // some signal has a multiplexor
   std::uint16_t signal_count = 0;  // signals.size(), without a division per frame
   std::vector<CompiledSignal> signals;
   // Per signal, when every signal has the DecodeStep shape (else empty): what
