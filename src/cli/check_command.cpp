@@ -1,5 +1,6 @@
 #include "cabind/cli/check_command.hpp"
 
+#include <algorithm>
 #include <optional>
 #include <string_view>
 
@@ -52,6 +53,27 @@ std::optional<std::string> config_path(std::span<const std::string> args, std::o
   return path && !path->empty() ? path : std::nullopt;
 }
 
+// Compiles the part of a refused configuration that has no error (LoadResult::usable_part)
+// and adds what that finds, but nothing at a position that already has an error: rule
+// expressions are checked in the same run as the files they depend on.
+void compile_usable_part(const config::Config& part, diag::Diagnostics& diagnostics) {
+  if (part.buses.empty()) return;
+  diag::Diagnostics found;
+  (void)engine::compile(part, found);
+  for (const diag::Diagnostic& item : found.all()) {
+    const auto& known = diagnostics.all();
+    const bool repeated = std::any_of(known.begin(), known.end(), [&](const diag::Diagnostic& d) {
+      return d.where.file == item.where.file && d.where.line == item.where.line &&
+             d.where.column == item.where.column;
+    });
+    if (repeated) continue;
+    if (item.severity == diag::Severity::error)
+      diagnostics.error(item.where, item.message);
+    else
+      diagnostics.warning(item.where, item.message);
+  }
+}
+
 }  // namespace
 
 int run_check(std::span<const std::string> args, std::ostream& out, std::ostream& err) {
@@ -59,6 +81,7 @@ int run_check(std::span<const std::string> args, std::ostream& out, std::ostream
   if (!path) return kInvalid;
   auto result = config::load(*path);
   if (!result.ok()) {
+    if (result.usable_part) compile_usable_part(*result.usable_part, result.diagnostics);
     print_refusal(*path, result.diagnostics, err);
     return kInvalid;
   }

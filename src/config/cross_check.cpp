@@ -23,14 +23,17 @@ std::string bus_suggestion(const Config& config, std::string_view bus) {
   return suggestion(bus, known);
 }
 
-// The DBC signal a reference names, or nullptr after reporting why not.
+// The DBC signal a reference names, or nullptr after reporting why not (nothing is
+// reported for a bus whose DBC did not load: that is an error at its `dbc:` key).
 const dbc::Signal* resolve(const Config& config, const SignalRef& ref,
-                           diag::Diagnostics& diagnostics, const dbc::Message** message_out) {
+                           diag::Diagnostics& diagnostics, const dbc::Message** message_out,
+                           const Unavailable& unavailable) {
   const Bus* bus = config.find_bus(ref.bus);
   if (bus == nullptr) {
     diagnostics.error(ref.where, "unknown bus '" + ref.bus + "'" + bus_suggestion(config, ref.bus));
     return nullptr;
   }
+  if (unavailable.has_bus(bus->name)) return nullptr;
   const dbc::Message* message = bus->database.find_message(ref.message);
   if (message == nullptr) {
     std::vector<std::string_view> known;
@@ -112,13 +115,14 @@ const dbc::Signal* integrity_signal(const dbc::Message& message, const std::stri
 }
 
 void check_integrity(const Config& config, const MessageIntegrity& check,
-                     diag::Diagnostics& diagnostics) {
+                     diag::Diagnostics& diagnostics, const Unavailable& unavailable) {
   const Bus* bus = config.find_bus(check.bus);
   if (bus == nullptr) {
     diagnostics.error(check.where,
                       "unknown bus '" + check.bus + "'" + bus_suggestion(config, check.bus));
     return;
   }
+  if (unavailable.has_bus(bus->name)) return;
   const dbc::Message* message = bus->database.find_message(check.message);
   if (message == nullptr) {
     std::vector<std::string_view> known;
@@ -193,7 +197,8 @@ void check_secoc_data_ids(const Config& config, diag::Diagnostics& diagnostics) 
 
 // A signal bound on a SecOC message must lie in its authentic payload: the bytes after it
 // carry the freshness value and the MAC, which change with every frame and are not data.
-void check_secoc_bindings(const Config& config, diag::Diagnostics& diagnostics) {
+void check_secoc_bindings(const Config& config, diag::Diagnostics& diagnostics,
+                          const Unavailable& unavailable) {
   diag::Diagnostics quiet;  // unresolved references were reported by the first pass
   for (const auto& mapping : config.signals) {
     const auto check =
@@ -203,7 +208,7 @@ void check_secoc_bindings(const Config& config, diag::Diagnostics& diagnostics) 
         });
     if (check == config.integrity.end()) continue;
     const dbc::Message* message = nullptr;
-    const dbc::Signal* signal = resolve(config, mapping.source, quiet, &message);
+    const dbc::Signal* signal = resolve(config, mapping.source, quiet, &message, unavailable);
     if (signal == nullptr || message == nullptr) continue;
     const std::size_t trailer = (check->secoc->freshness_bits + check->secoc->mac_bits) / 8U;
     if (message->size <= trailer) continue;  // reported at the secoc entry
@@ -221,19 +226,34 @@ void check_secoc_bindings(const Config& config, diag::Diagnostics& diagnostics) 
 
 }  // namespace
 
-void check_dbc_references(Config& config, diag::Diagnostics& diagnostics) {
+bool Unavailable::has_bus(std::string_view bus) const {
+  return std::find(buses.begin(), buses.end(), bus) != buses.end();
+}
+
+bool Unavailable::has_name(std::string_view name) const {
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+const dbc::Signal* find_dbc_signal(const Config& config, const SignalRef& ref,
+                                   const Unavailable& unavailable) {
+  diag::Diagnostics quiet;
+  return resolve(config, ref, quiet, nullptr, unavailable);
+}
+
+void check_dbc_references(Config& config, diag::Diagnostics& diagnostics,
+                          const Unavailable& unavailable) {
   for (const auto& mapping : config.signals) {
-    resolve(config, mapping.source, diagnostics, nullptr);
+    resolve(config, mapping.source, diagnostics, nullptr, unavailable);
   }
   check_secoc_data_ids(config, diagnostics);
-  check_secoc_bindings(config, diagnostics);
+  check_secoc_bindings(config, diagnostics, unavailable);
   for (const auto& check : config.integrity) {
-    check_integrity(config, check, diagnostics);
+    check_integrity(config, check, diagnostics, unavailable);
   }
   for (auto& output : config.outputs) {
     const dbc::Message* message = nullptr;
-    const dbc::Signal* signal = resolve(config, output.signal, diagnostics, &message);
-    if (output.feedback) resolve(config, *output.feedback, diagnostics, nullptr);
+    const dbc::Signal* signal = resolve(config, output.signal, diagnostics, &message, unavailable);
+    if (output.feedback) resolve(config, *output.feedback, diagnostics, nullptr, unavailable);
     if (signal == nullptr) continue;
     if (output.range && has_range(*signal) &&
         (output.range->min < signal->minimum || output.range->max > signal->maximum)) {
@@ -256,7 +276,7 @@ void check_dbc_references(Config& config, diag::Diagnostics& diagnostics) {
 }
 
 void check_rule_references(const Config& config, diag::Diagnostics& diagnostics,
-                           bool check_favourites) {
+                           bool check_favourites, const Unavailable& unavailable) {
   std::vector<std::string_view> outputs;
   for (const auto& output : config.outputs)
     outputs.emplace_back(output.name);
@@ -271,7 +291,8 @@ void check_rule_references(const Config& config, diag::Diagnostics& diagnostics,
 
   for (const auto& rule : config.rules) {
     if (const auto* changed = std::get_if<SignalChanged>(&rule.on)) {
-      if (config.find_signal(changed->signal) == nullptr) {
+      if (config.find_signal(changed->signal) == nullptr &&
+          !unavailable.has_name(changed->signal)) {
         diagnostics.error(changed->where, "rule '" + rule.name + "': '" + changed->signal +
                                               "' is not one of signals" +
                                               suggestion(changed->signal, signals));
@@ -279,7 +300,7 @@ void check_rule_references(const Config& config, diag::Diagnostics& diagnostics,
     }
     for (const auto& action : rule.actions) {
       if (const auto* set = std::get_if<SetOutput>(&action)) {
-        if (config.find_output(set->output) == nullptr) {
+        if (config.find_output(set->output) == nullptr && !unavailable.has_name(set->output)) {
           diagnostics.error(set->where, "rule '" + rule.name + "': '" + set->output +
                                             "' is not one of outputs" +
                                             suggestion(set->output, outputs));

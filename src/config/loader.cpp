@@ -17,6 +17,7 @@
 #include "cabind/config/key_file.hpp"
 #include "cabind/config/profile_parser.hpp"
 #include "cabind/config/rules_parser.hpp"
+#include "cabind/config/usable_part.hpp"
 #include "cabind/config/vehicle_parser.hpp"
 #include "cabind/dbc/parser.hpp"
 
@@ -92,7 +93,10 @@ std::optional<profile::ProfileDirectory> build_with_overlay(
 
 // A bus's DBC file (bus.dbc_path). Its findings are reported at their DBC positions; one
 // that cannot be read, or does not load, is also an error at the vehicle file's `dbc:` key.
-std::optional<dbc::Database> load_dbc(const Bus& bus, bool strict, diag::Diagnostics& diagnostics) {
+std::optional<dbc::Database> load_dbc(const fs::path& base, Bus& bus, const Config& config,
+                                      diag::Diagnostics& diagnostics) {
+  bus.dbc_path = display(base / bus.dbc_path);
+  const bool strict = config.strict_dbc;
   errno = 0;
   std::ifstream in(bus.dbc_path, std::ios::binary);
   if (!in) {
@@ -199,13 +203,11 @@ LoadResult load(const fs::path& vehicle_file, const LoadOptions& options) {
 
   const auto text = read_config_file(vehicle_file, diagnostics);
   if (!text) return result;
-  const std::size_t errors_before = diagnostics.error_count();
   auto vehicle = parse_vehicle_partially(*text, display(vehicle_file), diagnostics);
-  const bool vehicle_ok = vehicle && diagnostics.error_count() == errors_before;
   if (!vehicle) return result;
 
-  // Profiles and rules are checked even when the vehicle file has errors, so that one
-  // run reports everything; only the checks that need a valid vehicle are skipped.
+  // Profiles, DBC files and rules are checked even when the vehicle file has errors, with
+  // what of it did parse, so that one run reports everything.
   std::vector<profile::Profile> profiles;
   const diag::Location& profiles_where = vehicle->profiles_where;
   bool profiles_ok = !vehicle->profiles_dir.empty();
@@ -231,33 +233,34 @@ LoadResult load(const fs::path& vehicle_file, const LoadOptions& options) {
   if (!vehicle->rules_file.empty()) {
     const fs::path rules_path = base / vehicle->rules_file;
     const auto rules_text = read_config_file(rules_path, diagnostics);
-    rules = rules_text ? parse_rules(*rules_text, display(rules_path), diagnostics) : std::nullopt;
+    rules = rules_text ? parse_rules_partially(*rules_text, display(rules_path), diagnostics)
+                       : std::nullopt;
   }
-  if (!vehicle_ok) return result;
 
-  bool dbc_ok = true;
+  // Whatever has errors of its own is not reported again where it is used; the rest is
+  // checked, so that one run reports every independent mistake.
+  Unavailable unavailable{.buses = {}, .names = std::move(vehicle->broken)};
   for (auto& bus : config.buses) {
-    const fs::path dbc_path = base / bus.dbc_path;
-    bus.dbc_path = display(dbc_path);
-    auto database = load_dbc(bus, config.strict_dbc, diagnostics);
-    dbc_ok = dbc_ok && database.has_value();
-    if (database) bus.database = std::move(*database);
+    auto database = bus.dbc_path.empty() ? std::nullopt : load_dbc(base, bus, config, diagnostics);
+    if (database)
+      bus.database = std::move(*database);
+    else
+      unavailable.buses.push_back(bus.name);
   }
-  if (dbc_ok) check_dbc_references(config, diagnostics);
+  check_dbc_references(config, diagnostics, unavailable);
   read_secoc_keys(config, base, diagnostics);
   read_web_token(config, base, diagnostics);
 
-  if (!rules) return result;
-  config.rules = std::move(*rules);
+  if (rules) config.rules = std::move(*rules);
   // Rules name signals and outputs of the vehicle file whatever the profiles say: check
   // those even when the profiles failed; only favourites need the profiles.
   if (directory) config.profiles = std::move(*directory);
-  check_rule_references(config, diagnostics, directory.has_value());
-  if (!directory) {
-    warn_unchecked_favourites(config, profiles_where, diagnostics);
+  check_rule_references(config, diagnostics, directory.has_value(), unavailable);
+  if (!directory) warn_unchecked_favourites(config, profiles_where, diagnostics);
+  if (diagnostics.has_errors() || !rules || !directory) {
+    result.usable_part = usable_part(config, std::move(unavailable), diagnostics);
     return result;
   }
-  if (diagnostics.has_errors()) return result;
   result.config = std::move(config);
   return result;
 }

@@ -40,8 +40,11 @@ class RulesParser {
         rules.push_back(std::move(*parsed));
       }
     }
-    if (diagnostics_.error_count() != errors_before_) return std::nullopt;
     return rules;
+  }
+
+  [[nodiscard]] bool had_errors() const noexcept {
+    return diagnostics_.error_count() != errors_before_;
   }
 
  private:
@@ -214,6 +217,16 @@ class RulesParser {
 
 std::optional<std::vector<Rule>> parse_rules(std::string_view text, std::string file,
                                              diag::Diagnostics& diagnostics) {
+  const auto document = parse_yaml(text, std::move(file), diagnostics);
+  if (!document) return std::nullopt;
+  RulesParser parser(*document, diagnostics);
+  auto rules = parser.parse();
+  if (parser.had_errors()) return std::nullopt;
+  return rules;
+}
+
+std::optional<std::vector<Rule>> parse_rules_partially(std::string_view text, std::string file,
+                                                       diag::Diagnostics& diagnostics) {
   const auto document = parse_yaml(text, std::move(file), diagnostics);
   if (!document) return std::nullopt;
   return RulesParser(*document, diagnostics).parse();

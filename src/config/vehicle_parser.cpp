@@ -78,6 +78,7 @@ class VehicleParser {
       result.rules_where = read_.at(*node);
       if (auto path = read_.string(*node)) result.rules_file = std::move(*path);
     }
+    result.broken = std::move(broken_);
     return result;
   }
 
@@ -224,7 +225,11 @@ class VehicleParser {
     for (std::size_t i = 0; i + 1 < node.children.size(); i += 2) {
       auto name = read_.name(*node.children[i]);
       auto ref = signal_ref(*node.children[i + 1], config);
-      if (name && ref) config.signals.push_back({std::move(*name), std::move(*ref)});
+      if (name && ref) {
+        config.signals.push_back({std::move(*name), std::move(*ref)});
+      } else if (name) {
+        broken_.push_back(std::move(*name));
+      }
     }
   }
 
@@ -233,7 +238,11 @@ class VehicleParser {
     for (std::size_t i = 0; i + 1 < node.children.size(); i += 2) {
       auto name = read_.name(*node.children[i]);
       auto condition = read_.expression(*node.children[i + 1]);
-      if (name && condition) config.interlocks.push_back({std::move(*name), std::move(*condition)});
+      if (name && condition) {
+        config.interlocks.push_back({std::move(*name), std::move(*condition)});
+      } else if (name) {
+        broken_.push_back(std::move(*name));
+      }
     }
   }
 
@@ -249,7 +258,10 @@ class VehicleParser {
           {"signal", "feedback", "range", "learn", "learn_guest", "interlock", "send",
            "confirm_timeout_ms", "min_interval_ms", "attempts", "tolerance", "hold_ms", "role"},
           what);
-      if (!map) continue;
+      if (!map) {
+        broken_.push_back(*name);
+        continue;
+      }
       Output output;
       output.name = *name;
       output.where = read_.at(*node.children[i]);
@@ -276,7 +288,9 @@ class VehicleParser {
       }
       if (const auto* interlock = map->get("interlock")) {
         auto reference = read_.name(*interlock);
-        if (reference && config.find_interlock(*reference) == nullptr) {
+        if (reference && is_broken(*reference)) {
+          reference.reset();  // its own entry has the error
+        } else if (reference && config.find_interlock(*reference) == nullptr) {
           std::vector<std::string_view> known;
           for (const auto& candidate : config.interlocks)
             known.emplace_back(candidate.name);
@@ -303,7 +317,11 @@ class VehicleParser {
       ok = output_learning(*map, output) && ok;
       ok = output_timing(*map, output) && ok;
       if (ok) ok = writes_a_free_signal(output, config, *node.children[i]);
-      if (ok) config.outputs.push_back(std::move(output));
+      if (ok) {
+        config.outputs.push_back(std::move(output));
+      } else {
+        broken_.push_back(std::move(output.name));
+      }
     }
   }
 
@@ -375,6 +393,7 @@ class VehicleParser {
       if (const auto* manual = map->get("manual_switch")) {
         auto signal = read_.name(*manual);
         if (!signal) continue;
+        if (is_broken(*signal)) continue;  // its own entry has the error
         if (config.find_signal(*signal) == nullptr) {
           read_.error(*manual, what + ".manual_switch: unknown signal '" + *signal +
                                    "' (declare it under signals:)" +
@@ -525,7 +544,9 @@ class VehicleParser {
     bool ok = true;
     if (const auto* signal = read_.required(*source, "signal", "an identity source")) {
       auto name = read_.name(*signal);
-      if (name && config.find_signal(*name) == nullptr) {
+      if (name && is_broken(*name)) {
+        name.reset();  // its own entry has the error
+      } else if (name && config.find_signal(*name) == nullptr) {
         read_.error(*signal, "identity source '" + *name + "' is not one of signals" +
                                  did_you_mean(*name, signal_names(config)));
         name.reset();
@@ -753,8 +774,13 @@ class VehicleParser {
   }
 
   YamlReader read_;
+  [[nodiscard]] bool is_broken(std::string_view name) const {
+    return std::find(broken_.begin(), broken_.end(), name) != broken_.end();
+  }
+
   std::size_t errors_before_;
   diag::Diagnostics& diagnostics_;
+  std::vector<std::string> broken_;  // see VehicleFile::broken
 };
 
 }  // namespace

@@ -9,6 +9,7 @@
 
 #include "cabind/profile/profile.hpp"
 #include "cabind/rules/compiler.hpp"
+#include "did_you_mean.hpp"
 
 namespace cabind::engine {
 
@@ -102,7 +103,8 @@ void PlanBuilder::add_buses() {
 std::optional<PlanBuilder::BusSignal> PlanBuilder::find(const config::SignalRef& ref) {
   const auto bus = ref.bus.empty() ? std::optional<std::size_t>(0) : plan_.bus(ref.bus);
   if (!bus) {
-    diagnostics_.error(ref.where, "unknown bus '" + ref.bus + "'");
+    diagnostics_.error(ref.where,
+                       "unknown bus '" + ref.bus + "'" + bus_suggestion(ref.bus, config_.buses));
     return std::nullopt;
   }
   const auto found = codec(*bus).find_signal(ref.message, ref.signal);
@@ -110,6 +112,7 @@ std::optional<PlanBuilder::BusSignal> PlanBuilder::find(const config::SignalRef&
     diagnostics_.error(
         ref.where,
         "unknown DBC signal '" + ref.message + "." + ref.signal + "'" +
+            dbc_suggestion(codec(*bus).database(), ref.message, ref.signal) +
             (plan_.buses.size() > 1 ? " on bus '" + plan_.buses[*bus].name + "'" : std::string()));
     return std::nullopt;
   }
@@ -197,7 +200,11 @@ void PlanBuilder::add_output(const config::Output& output) {
         std::find_if(config_.interlocks.begin(), config_.interlocks.end(),
                      [&](const config::Interlock& i) { return i.name == output.interlock; });
     if (it == config_.interlocks.end()) {
-      diagnostics_.error(output.where, "unknown interlock '" + output.interlock + "'");
+      std::vector<std::string_view> known;
+      for (const auto& interlock : config_.interlocks)
+        known.emplace_back(interlock.name);
+      diagnostics_.error(output.where, "unknown interlock '" + output.interlock + "'" +
+                                           did_you_mean(output.interlock, known));
       return;
     }
     spec.interlock = static_cast<int>(it - config_.interlocks.begin());

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "cabind/engine/identity_resolver.hpp"
+#include "did_you_mean.hpp"
 #include "plan_builder.hpp"
 
 namespace cabind::engine {
@@ -37,7 +38,9 @@ void PlanBuilder::add_identity() {
     const config::IdentitySource& source = config_.identity.sources[s];
     const auto symbol = symbols_.signals.resolve(source.signal);
     if (!symbol) {
-      diagnostics_.error(source.where, "unknown identity signal '" + source.signal + "'");
+      diagnostics_.error(source.where,
+                         "unknown identity signal '" + source.signal + "'" +
+                             did_you_mean(source.signal, symbols_.signals.known_names()));
       continue;
     }
     plan_.identity_source[symbol->slot] = static_cast<int>(s);

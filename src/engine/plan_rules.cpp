@@ -3,6 +3,7 @@
 #include <utility>
 #include <variant>
 
+#include "did_you_mean.hpp"
 #include "plan_builder.hpp"
 
 namespace cabind::engine {
@@ -25,7 +26,8 @@ void PlanBuilder::add_rule(const config::Rule& rule) {
     compiled.trigger = TriggerKind::signal_changed;
     const auto symbol = symbols_.resolve(changed->signal);
     if (!symbol || symbol->kind != rules::SymbolKind::signal) {
-      diagnostics_.error(changed->where, "unknown signal '" + changed->signal + "'");
+      diagnostics_.error(changed->where, "unknown signal '" + changed->signal + "'" +
+                                             did_you_mean(changed->signal, symbols_.known_names()));
     } else {
       compiled.signal_trigger = symbol->slot;
     }
@@ -68,7 +70,8 @@ std::optional<ActionPlan> PlanBuilder::action(const config::Rule& rule,
   const auto it = std::find_if(config_.outputs.begin(), config_.outputs.end(),
                                [&](const config::Output& o) { return o.name == set.output; });
   if (it == config_.outputs.end()) {
-    diagnostics_.error(set.where, "unknown output '" + set.output + "'");
+    diagnostics_.error(set.where, "unknown output '" + set.output + "'" +
+                                      output_suggestion(set.output, config_.outputs));
     return std::nullopt;
   }
   ActionPlan out;

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <array>
 #include <sstream>
 #include <string>
@@ -95,6 +96,50 @@ TEST(CheckCommand, WarningsArePrintedWithTheirPositionAndCountedInTheSummary) {
             std::string::npos)
       << run.err;
   EXPECT_NE(run.out.find(", 2 warnings\n"), std::string::npos) << run.out;
+}
+
+}  // namespace
+}  // namespace cabind::cli
+
+namespace cabind::cli {
+namespace {
+
+// Ten independent mistakes in five files (vehicle.yaml, a DBC, a profile, rules.yaml and the
+// rules' expressions): one --check reports every one at its position, each once, and counts
+// them in the summary. What depends on a mistake is not reported again: the signal on the
+// bus whose DBC does not load, and the rule using the signal whose DBC reference is wrong
+// (a warning says it was not compiled).
+TEST(CheckCommand, OneRunReportsEveryIndependentErrorOfEveryFile) {
+  const std::string dir = kSource + "/tests/config/multi-error-all";
+  const auto run = check(std::array<std::string, 3>{"--check", "--config", dir + "/vehicle.yaml"});
+  EXPECT_EQ(run.status, 2);
+  EXPECT_TRUE(run.out.empty());
+  const std::string at = dir + "/";
+  for (const std::string& expected : {
+           at + "vehicle.yaml:8:17: error: expected a string, found '42'",
+           at + "profiles/guest.yaml:4:25: error: value 50 is out of range [10, 35]",
+           at + "rules.yaml:24:18: error: expected a duration",
+           at + "chassis.dbc:11:37: error: expected ',', found '0'",
+           at + "vehicle.yaml:4:40: error: DBC file " + at + "chassis.dbc does not load",
+           at + "vehicle.yaml:7:17: error: message 'BodyInfo' has no signal 'Geer' (did you "
+                "mean 'Gear'?)",
+           at + "rules.yaml:3:19: error: rule 'fan_when_moving': 'Vehicle.Sped' is not one of "
+                "signals (did you mean 'Vehicle.Speed'?)",
+           at + "rules.yaml:15:14: error: rule 'fan_by_speed': 'hvac.fann' is not one of "
+                "outputs (did you mean 'hvac.fan'?)",
+           at + "rules.yaml:13:25: error: unknown name 'Vehicle.Speeed' (did you mean "
+                "'Vehicle.Speed'?)",
+           at + "rules.yaml:22:17: error: clamp() needs 3 arguments (value, low, high), got 2",
+           at + "rules.yaml:7:5: warning: rule 'fan_on_gear' is not compiled: it uses "
+                "'Vehicle.Gear', which has errors",
+           at + "vehicle.yaml: 10 errors, configuration refused, 1 warning\n",
+       }) {
+    EXPECT_NE(run.err.find(expected), std::string::npos) << expected << "\n" << run.err;
+  }
+  // Each mistake once: 10 errors, 1 warning, the summary; nothing about Vehicle.Yaw, whose
+  // bus's DBC does not load, nor a second report of hvac.fann by the compiler.
+  EXPECT_EQ(std::count(run.err.begin(), run.err.end(), '\n'), 12) << run.err;
+  EXPECT_EQ(run.err.find("Yaw"), std::string::npos) << run.err;
 }
 
 }  // namespace

@@ -122,6 +122,34 @@ TEST(Load, ProfileErrorsDoNotHideDbcOrRuleErrors) {
   }
 }
 
+// An error in vehicle.yaml no longer skips the DBC cross-checks, nor an error in one rule
+// the others: load() reports the eight mistakes outside expressions (--check compiles the
+// rest, see CheckCommand.OneRunReportsEveryIndependentErrorOfEveryFile) and hands back the
+// part without errors, where the rule using the misspelt DBC reference is left out.
+TEST(Load, VehicleErrorsDoNotHideDbcErrorsNorOneRuleTheOthers) {
+  const auto result =
+      load(std::string(CABIND_SOURCE_DIR) + "/tests/config/multi-error-all/vehicle.yaml");
+  EXPECT_FALSE(result.ok());
+  const std::string text = result.diagnostics.to_string();
+  EXPECT_EQ(result.diagnostics.error_count(), 8U) << text;
+  for (const char* expected : {
+           "multi-error-all/chassis.dbc:11:37: error: expected ','",
+           "multi-error-all/vehicle.yaml:4:40: error: DBC file ",
+           "multi-error-all/vehicle.yaml:7:17: error: message 'BodyInfo' has no signal 'Geer'",
+           "multi-error-all/rules.yaml:15:14: error: rule 'fan_by_speed': 'hvac.fann'",
+       }) {
+    EXPECT_NE(text.find(expected), std::string::npos) << expected << "\n" << text;
+  }
+  ASSERT_TRUE(result.usable_part);
+  const Config& part = *result.usable_part;
+  ASSERT_EQ(part.signals.size(), 1U);  // Vehicle.Gear, Door and Yaw have errors
+  EXPECT_EQ(part.signals[0].name, "Vehicle.Speed");
+  std::vector<std::string> rules;
+  for (const Rule& rule : part.rules)
+    rules.push_back(rule.name);
+  EXPECT_EQ(rules, (std::vector<std::string>{"fan_when_moving", "fan_by_speed", "fan_at_start"}));
+}
+
 TEST(ReadConfigFile, ReadsSmallFilesWholeAndStopsOneBytePastTheLimit) {
   const auto dir = std::filesystem::path(::testing::TempDir());
   const auto small = dir / "cabind-small.yaml";

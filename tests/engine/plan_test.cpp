@@ -250,3 +250,48 @@ TEST(EnginePlan, ACommandSignalNoOutputWritesIsAWarningThatNamesItsStartValue) {
 
 }  // namespace
 }  // namespace cabind::engine::testing
+
+namespace cabind::engine::testing {
+namespace {
+
+// The plan looks names up again (a Config need not come from load()): each unknown one is
+// refused with the closest known name.
+TEST(EnginePlan, UnknownNamesAreRefusedWithTheClosestKnownName) {
+  auto loaded = config::load(kTwoSeats);
+  ASSERT_TRUE(loaded.ok()) << loaded.diagnostics.to_string();
+  config::Config c = *loaded.config;
+  c.identity.sources.at(0).signal = "Identity.KeyFobb";
+  c.outputs.at(0).signal.signal = "RecallSlott";
+  c.outputs.at(1).interlock = "seat_motio";
+  config::Rule rule;
+  rule.name = "typos";
+  rule.on = config::SignalChanged{"Vehicle.Sped", {"r.yaml", 1, 1}};
+  rule.actions.emplace_back(config::SetOutput{"Driver.Positon", {"1", {}}, {"r.yaml", 2, 1}});
+  c.rules.push_back(rule);
+  diag::Diagnostics diagnostics;
+  (void)compile(c, diagnostics);
+  const std::string text = diagnostics.to_string();
+  for (const char* expected : {
+           "unknown DBC signal 'DriverSeat_Command.RecallSlott' (did you mean 'RecallSlot'?)",
+           "unknown interlock 'seat_motio' (did you mean 'seat_motion'?)",
+       }) {
+    EXPECT_NE(text.find(expected), std::string::npos) << expected << "\n" << text;
+  }
+  // Later stages run once the outputs and interlocks are right.
+  c = *loaded.config;
+  c.identity.sources.at(0).signal = "Identity.KeyFobb";
+  c.rules.push_back(rule);
+  diag::Diagnostics later;
+  (void)compile(c, later);
+  const std::string second = later.to_string();
+  for (const char* expected : {
+           "r.yaml:1:1: error: unknown signal 'Vehicle.Sped' (did you mean 'Vehicle.Speed'?)",
+           "r.yaml:2:1: error: unknown output 'Driver.Positon' (did you mean 'Driver.Position'?)",
+           "error: unknown identity signal 'Identity.KeyFobb' (did you mean 'Identity.KeyFob'?)",
+       }) {
+    EXPECT_NE(second.find(expected), std::string::npos) << expected << "\n" << second;
+  }
+}
+
+}  // namespace
+}  // namespace cabind::engine::testing

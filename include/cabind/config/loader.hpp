@@ -16,6 +16,9 @@ namespace cabind::config {
 
 struct LoadResult {
   std::optional<Config> config;  // set when diagnostics has no error
+  // Otherwise (when the vehicle file is YAML): the part without errors (usable_part.hpp),
+  // for `--check` to compile what it can and report every error in one run.
+  std::optional<Config> usable_part;
   diag::Diagnostics diagnostics;
 
   [[nodiscard]] bool ok() const noexcept { return config.has_value(); }

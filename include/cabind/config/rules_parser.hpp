@@ -15,4 +15,9 @@ namespace cabind::config {
 [[nodiscard]] std::optional<std::vector<Rule>> parse_rules(std::string_view text, std::string file,
                                                            diag::Diagnostics& diagnostics);
 
+// Like parse_rules, but also returns the rules that parsed when others have errors (nullopt
+// only when the file is not YAML or has no rule list), so that load() still checks them.
+[[nodiscard]] std::optional<std::vector<Rule>> parse_rules_partially(
+    std::string_view text, std::string file, diag::Diagnostics& diagnostics);
+
 }  // namespace cabind::config

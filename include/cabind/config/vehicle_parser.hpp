@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "cabind/config/config.hpp"
 #include "cabind/diag/diagnostic.hpp"
@@ -18,6 +19,9 @@ struct VehicleFile {
   diag::Location profiles_where;
   std::string rules_file;  // as written; empty = no rules
   diag::Location rules_where;
+  // Names of signals, interlocks and outputs whose entries have errors and were left out of
+  // config: what names them elsewhere is not reported again (parse_vehicle_partially).
+  std::vector<std::string> broken;
 };
 
 [[nodiscard]] std::optional<VehicleFile> parse_vehicle(std::string_view text, std::string file,
