@@ -10,6 +10,7 @@
 #include <chrono>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -47,9 +48,23 @@ class MqttClientTest : public ::testing::Test {
     return client;
   }
 
+  // What a subscriber that comes now is told on `topic` first, if it is retained: the
+  // state a late-comer (Home Assistant after a restart) sees.
+  std::optional<Message> retained_on(const std::string& topic) {
+    MessageRecorder late;
+    MqttClient client(io_, client_options(broker_->port(), "late-" + std::to_string(++late_)),
+                      late);
+    client.subscribe(topic, 1);
+    client.start();
+    if (!run_until(io_, [&] { return !late.messages.empty(); })) return std::nullopt;
+    if (!late.messages[0].retain) return std::nullopt;
+    return late.messages[0];
+  }
+
   std::filesystem::path dir_;
   std::unique_ptr<MosquittoBroker> broker_;
   boost::asio::io_context io_;
+  int late_ = 0;
 };
 
 class MqttRoundTrip : public MqttClientTest, public ::testing::WithParamInterface<MqttProtocol> {};
@@ -106,25 +121,29 @@ TEST_F(MqttClientTest, StartReturnsAtOnceAndRetriesAnAbsentBroker) {
 
 TEST_F(MqttClientTest, OnlineIsRetainedOnConnectAndOfflineOnCleanStop) {
   broker_->start();
+  const std::string topic = "cabind/car-7/availability";
+  MessageRecorder seen;
+  MqttClient subscriber(io_, client_options(broker_->port(), "sub"), seen);
+  subscriber.subscribe(topic, 1);
+  subscriber.start();
+  ASSERT_TRUE(run_until(io_, [&] { return seen.connects == 1; }));
+
   auto options = client_options(broker_->port(), "car-7");
-  options.availability_topic = "cabind/car-7/availability";
+  options.availability_topic = topic;
   MessageRecorder car_events;
   MqttClient car(io_, options, car_events);
   car.start();
-  ASSERT_TRUE(run_until(io_, [&] { return car_events.connects == 1; }));
-
-  // A subscriber that comes later still gets the state: it is retained.
-  MessageRecorder seen;
-  MqttClient subscriber(io_, client_options(broker_->port(), "sub"), seen);
-  subscriber.subscribe(options.availability_topic, 1);
-  subscriber.start();
-  ASSERT_TRUE(run_until(io_, [&] { return seen.last_on(options.availability_topic) == "online"; }));
-  EXPECT_TRUE(seen.messages.back().retain);
+  ASSERT_TRUE(run_until(io_, [&] { return seen.last_on(topic) == "online"; }));
+  const auto online = retained_on(topic);
+  ASSERT_TRUE(online.has_value());
+  EXPECT_EQ(online->payload, "online");
 
   car.stop();
   EXPECT_EQ(car.status().state, MqttState::stopped);
-  ASSERT_TRUE(
-      run_until(io_, [&] { return seen.last_on(options.availability_topic) == "offline"; }));
+  ASSERT_TRUE(run_until(io_, [&] { return seen.last_on(topic) == "offline"; }));
+  const auto offline = retained_on(topic);
+  ASSERT_TRUE(offline.has_value());
+  EXPECT_EQ(offline->payload, "offline");
 }
 
 // The child connects with a will, reports it on a pipe, and waits to be killed.
@@ -171,14 +190,9 @@ TEST_F(MqttClientTest, KilledClientLeavesRetainedOfflineAndReconnectSaysOnline) 
   ASSERT_EQ(::kill(child, SIGKILL), 0);
   ASSERT_EQ(::waitpid(child, nullptr, 0), child);
   ASSERT_TRUE(run_until(io_, [&] { return seen.last_on(topic) == "offline"; }));
-  // Retained: a subscriber that comes now is told the car is offline.
-  MessageRecorder later;
-  MqttClient late_subscriber(io_, client_options(broker_->port(), "late"), later);
-  late_subscriber.subscribe(topic, 1);
-  late_subscriber.start();
-  ASSERT_TRUE(run_until(io_, [&] { return !later.messages.empty(); }));
-  EXPECT_EQ(later.messages[0].payload, "offline");
-  EXPECT_TRUE(later.messages[0].retain);
+  const auto retained = retained_on(topic);
+  ASSERT_TRUE(retained.has_value());
+  EXPECT_EQ(retained->payload, "offline");
 
   auto options = client_options(broker_->port(), "car-9");
   options.availability_topic = topic;
@@ -198,19 +212,19 @@ TEST_F(MqttClientTest, PublishesWhileTheBrokerIsDownArriveInOrderOnceAfterItRetu
   MqttClient car(io_, client_options(broker_->port(), "car"), car_events);
   car.start();
   ASSERT_TRUE(run_until(io_, [&] { return car_events.connects == 1; }));
-  ASSERT_TRUE(car.publish({"cabind/q/event", "before", 1, false}));
-  ASSERT_TRUE(run_until(io_, [&] { return seen.messages.size() == 1; }));
+  // Nothing is published before the stop: a QoS 1 message in flight when the broker stops
+  // may be redelivered after its restart (at least once), which is not what this checks.
 
   broker_->stop();
   ASSERT_TRUE(run_until(io_, [&] { return car_events.disconnects == 1 && seen.disconnects == 1; }));
   EXPECT_FALSE(car.connected());
-  std::vector<std::string> expected{"before"};
+  std::vector<std::string> expected;
   for (int i = 0; i < 20; ++i) {
     expected.push_back("while-down-" + std::to_string(i));
     ASSERT_TRUE(car.publish({"cabind/q/event", expected.back(), 1, false}));
   }
   EXPECT_EQ(car.status().queue_depth, 20U);
-  EXPECT_EQ(car.status().published, 1U);
+  EXPECT_EQ(car.status().published, 0U);
 
   broker_->start();  // same port
   ASSERT_TRUE(run_until(io_, [&] { return seen.messages.size() == expected.size(); }))

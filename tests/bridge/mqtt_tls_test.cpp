@@ -27,9 +27,10 @@ class MqttTlsTest : public ::testing::Test {
     dir_ = test_directory("cabind-mqtts-");
     certs_ = testing::make_test_certificates(dir_ / "certs");
     broker_ = std::make_unique<MosquittoBroker>(
-        dir_ / "broker", testing::BrokerTlsFiles{.ca_file = certs_.ca_cert,
-                                                 .cert_file = certs_.server_cert,
-                                                 .key_file = certs_.server_key});
+        dir_ / "broker",
+        testing::BrokerOptions{.tls = testing::BrokerTlsFiles{.ca_file = certs_.ca_cert,
+                                                              .cert_file = certs_.server_cert,
+                                                              .key_file = certs_.server_key}});
     broker_->start();
   }
   void TearDown() override {

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -58,16 +59,29 @@ std::uint16_t free_loopback_port() {
   return ntohs(address.sin_port);
 }
 
-MosquittoBroker::MosquittoBroker(std::filesystem::path dir, std::optional<BrokerTlsFiles> tls)
-    : dir_(std::move(dir)), tls_(std::move(tls)) {
+MosquittoBroker::MosquittoBroker(std::filesystem::path dir, BrokerOptions options)
+    : dir_(std::move(dir)), options_(std::move(options)) {
   std::filesystem::create_directories(dir_);
   port_ = free_loopback_port();
-  if (tls_) {
+  if (options_.tls) {
     do {
       tls_port_ = free_loopback_port();
     } while (tls_port_ == port_);
   }
   write_config();
+  write_password_file();
+}
+
+void MosquittoBroker::write_password_file() const {
+  bool first = true;
+  for (const auto& [user, password] : options_.users) {
+    const std::string command = std::string("mosquitto_passwd ") + (first ? "-c " : "") + "-b '" +
+                                (dir_ / "passwords").string() + "' '" + user + "' '" + password +
+                                "' >/dev/null 2>&1";
+    if (std::system(command.c_str()) != 0)
+      throw std::runtime_error("mosquitto_passwd failed for user " + user);
+    first = false;
+  }
 }
 
 MosquittoBroker::~MosquittoBroker() {
@@ -78,21 +92,26 @@ void MosquittoBroker::write_config() const {
   std::ofstream conf(dir_ / "mosquitto.conf");
   // As root, mosquitto would switch to user `mosquitto`, who cannot read the test's files.
   if (::geteuid() == 0) conf << "user root\n";
-  conf << "allow_anonymous true\n"
-       // Per client, QoS 1 messages beyond those in flight (default 1000, then dropped):
-       // a burst test would lose messages to the broker, not to the client under test.
-       << "max_queued_messages 100000\n"
-       << "persistence true\n"
-       << "set_tcp_nodelay true\n"
-       << "persistence_location " << dir_.string() << "/\n"
-       << "log_dest file " << (dir_ / "mosquitto.log").string() << "\n"
-       << "log_type error\nlog_type warning\nlog_type notice\nlog_type information\n"
-       << "listener " << port_ << " 127.0.0.1\n";
-  if (tls_) {
+  if (options_.users.empty()) {
+    conf << "allow_anonymous true\n";
+  } else {
+    conf << "allow_anonymous false\npassword_file " << (dir_ / "passwords").string() << "\n";
+  }
+  conf
+      // Per client, QoS 1 messages beyond those in flight (default 1000, then dropped):
+      // a burst test would lose messages to the broker, not to the client under test.
+      << "max_queued_messages 100000\n"
+      << "persistence true\n"
+      << "set_tcp_nodelay true\n"
+      << "persistence_location " << dir_.string() << "/\n"
+      << "log_dest file " << (dir_ / "mosquitto.log").string() << "\n"
+      << "log_type error\nlog_type warning\nlog_type notice\nlog_type information\n"
+      << "listener " << port_ << " 127.0.0.1\n";
+  if (const auto& tls = options_.tls) {
     conf << "listener " << tls_port_ << " 127.0.0.1\n"
-         << "cafile " << tls_->ca_file.string() << "\n"
-         << "certfile " << tls_->cert_file.string() << "\n"
-         << "keyfile " << tls_->key_file.string() << "\n"
+         << "cafile " << tls->ca_file.string() << "\n"
+         << "certfile " << tls->cert_file.string() << "\n"
+         << "keyfile " << tls->key_file.string() << "\n"
          << "require_certificate true\n";
   }
   if (!conf) throw std::runtime_error("cannot write " + (dir_ / "mosquitto.conf").string());
@@ -128,7 +147,7 @@ void MosquittoBroker::wait_accepting() {
       pid_ = -1;
       throw std::runtime_error("mosquitto exited at start:\n" + log());
     }
-    if (accepts(port_) && (!tls_ || accepts(tls_port_))) return;
+    if (accepts(port_) && (!options_.tls || accepts(tls_port_))) return;
     // Bounded poll for the listeners: mosquitto has no readiness notification.
     std::this_thread::sleep_for(std::chrono::milliseconds{10});
   }

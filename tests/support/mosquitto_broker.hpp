@@ -9,7 +9,8 @@
 //   broker.kill();                        // SIGKILL: nothing saved
 //
 // With TLS files a second listener requires a client certificate signed by that CA
-// (`require_certificate true`). Anonymous clients are allowed on both listeners.
+// (`require_certificate true`). Anonymous clients are allowed on both listeners unless
+// users are given (a password file made with mosquitto_passwd).
 // Not thread-safe; the destructor kills a running broker.
 
 #include <sys/types.h>
@@ -18,6 +19,8 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace cabind::testing {
 
@@ -27,10 +30,15 @@ struct BrokerTlsFiles {
   std::filesystem::path key_file;
 };
 
+struct BrokerOptions {
+  std::optional<BrokerTlsFiles> tls;
+  // user name -> password; when not empty, anonymous clients are refused.
+  std::vector<std::pair<std::string, std::string>> users;
+};
+
 class MosquittoBroker {
  public:
-  explicit MosquittoBroker(std::filesystem::path dir,
-                           std::optional<BrokerTlsFiles> tls = std::nullopt);
+  explicit MosquittoBroker(std::filesystem::path dir, BrokerOptions options = {});
   ~MosquittoBroker();
   MosquittoBroker(const MosquittoBroker&) = delete;
   MosquittoBroker& operator=(const MosquittoBroker&) = delete;
@@ -56,11 +64,12 @@ class MosquittoBroker {
 
  private:
   void write_config() const;
+  void write_password_file() const;
   void wait_accepting();
   void terminate(int signal);
 
   std::filesystem::path dir_;
-  std::optional<BrokerTlsFiles> tls_;
+  BrokerOptions options_;
   std::uint16_t port_ = 0;
   std::uint16_t tls_port_ = 0;
   pid_t pid_ = -1;
