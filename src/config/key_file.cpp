@@ -134,4 +134,31 @@ std::optional<std::string> read_token_file(const std::filesystem::path& path, un
   return std::string(text);
 }
 
+bool check_private_file(const std::filesystem::path& path, unsigned owner, std::string& why) {
+  const int fd = open_private_file(path, owner, why);
+  if (fd < 0) return false;
+  ::close(fd);
+  return true;
+}
+
+std::optional<std::string> read_password_file(const std::filesystem::path& path, unsigned owner,
+                                              std::string& why) {
+  KeyBuffer<max_password_size + 2> buffer(open_private_file(path, owner, why));
+  if (buffer.fd() < 0) return std::nullopt;
+  if (!buffer.read_all()) {
+    why = std::string("cannot be read: ") + std::strerror(errno);
+    return std::nullopt;
+  }
+  std::string_view text = buffer.text();
+  if (!text.empty() && text.back() == '\n') text.remove_suffix(1);
+  const bool printable =
+      std::all_of(text.begin(), text.end(), [](char c) { return c >= ' ' && c < 0x7f; });
+  if (text.empty() || text.size() > max_password_size || !printable) {
+    why = "must hold one password of 1 to " + std::to_string(max_password_size) +
+          " printable characters, and a newline at most";
+    return std::nullopt;
+  }
+  return std::string(text);
+}
+
 }  // namespace cabind::config

@@ -9,6 +9,7 @@
 #include <iterator>
 #include <sstream>
 #include <system_error>
+#include <tuple>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -153,6 +154,35 @@ void read_web_token(Config& config, const fs::path& base, diag::Diagnostics& dia
   }
 }
 
+// The MQTT bridge's files, beside vehicle.yaml: the CA and certificate must be readable
+// files; the private key and the password file are private to the service user.
+void check_mqtt_files(Config& config, const fs::path& base, diag::Diagnostics& diagnostics) {
+  if (!config.mqtt) return;
+  Mqtt& mqtt = *config.mqtt;
+  const auto resolve = [&](std::string& file) {
+    if (!file.empty()) file = display(base / file);
+  };
+  for (std::string* file : {&mqtt.ca_file, &mqtt.cert_file, &mqtt.key_file, &mqtt.password_file})
+    resolve(*file);
+  for (const auto& [file, where, what] :
+       {std::tuple{&mqtt.ca_file, &mqtt.ca_where, "CA file"},
+        std::tuple{&mqtt.cert_file, &mqtt.cert_where, "certificate file"}}) {
+    if (file->empty()) continue;
+    std::error_code error;
+    if (!fs::is_regular_file(*file, error) || ::access(file->c_str(), R_OK) != 0)
+      diagnostics.error(*where, std::string(what) + " " + *file + " is not a readable file");
+  }
+  std::string why;
+  if (!mqtt.key_file.empty() && !check_private_file(mqtt.key_file, ::geteuid(), why))
+    diagnostics.error(mqtt.key_where, "key file " + mqtt.key_file + " " + why);
+  if (mqtt.password_file.empty()) return;
+  if (auto password = read_password_file(mqtt.password_file, ::geteuid(), why)) {
+    mqtt.password = std::move(*password);
+  } else {
+    diagnostics.error(mqtt.password_where, "password file " + mqtt.password_file + " " + why);
+  }
+}
+
 // Said once when the profiles did not load and some rule navigates to a favourite.
 void warn_unchecked_favourites(const Config& config, const diag::Location& where,
                                diag::Diagnostics& diagnostics) {
@@ -250,6 +280,7 @@ LoadResult load(const fs::path& vehicle_file, const LoadOptions& options) {
   check_dbc_references(config, diagnostics, unavailable);
   read_secoc_keys(config, base, diagnostics);
   read_web_token(config, base, diagnostics);
+  check_mqtt_files(config, base, diagnostics);
 
   if (rules) config.rules = std::move(*rules);
   // Rules name signals and outputs of the vehicle file whatever the profiles say: check

@@ -9,6 +9,7 @@
 
 #include "cabind/config/yaml_reader.hpp"
 #include "cabind/config/yaml_tree.hpp"
+#include "mqtt_parser.hpp"
 #include "web_parser.hpp"
 
 namespace cabind::config {
@@ -46,7 +47,7 @@ class VehicleParser {
     const auto top = read_.fields(
         read_.document().root(),
         {"bus", "dbc", "buses", "signals", "outputs", "seats", "interlocks", "identity",
-         "stale_factor", "integrity", "profiles", "rules", "strict_dbc", "web"},
+         "stale_factor", "integrity", "profiles", "rules", "strict_dbc", "web", "mqtt"},
         "the vehicle file");
     if (!top) return std::nullopt;
     if (const auto* node = top->get("strict_dbc")) {
@@ -62,6 +63,7 @@ class VehicleParser {
     if (const auto* node = top->get("identity")) identity(*node, config);
     if (const auto* node = top->get("integrity")) integrity(*node, config);
     if (const auto* node = top->get("web")) config.web = parse_web(read_, *node);
+    if (const auto* node = top->get("mqtt")) config.mqtt = parse_mqtt(read_, *node, config.outputs);
     if (const auto* node = top->get("stale_factor")) {
       if (const auto value = read_.integer(*node, 2, 1000)) {
         config.stale_factor = static_cast<std::uint32_t>(*value);

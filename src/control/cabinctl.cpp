@@ -27,6 +27,7 @@ constexpr const char* usage =
     "  identify KIND CODE             simulate an identifier (KIND: fob, seat_memory_button)\n"
     "  set PROFILE OUTPUT VALUE       store a preference for a driver\n"
     "  reload                         load the configuration again (like SIGHUP)\n"
+    "  bridge                         MQTT: connection state, queue depth, last error, counters\n"
     "  events                         follow decisions as they happen (Ctrl-C ends)\n"
     "Options:\n"
     "  --socket PATH                  the control socket (default $CABIND_SOCKET, else\n"

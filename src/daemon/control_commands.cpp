@@ -8,7 +8,9 @@
 #include "cabind/control/command_arguments.hpp"
 #include "cabind/daemon/service.hpp"
 #include "cabind/dbc/codec.hpp"
+#include "connectivity.hpp"
 #include "generation.hpp"
+#include "reporting_preferences.hpp"
 
 namespace cabind::daemon {
 
@@ -122,6 +124,13 @@ json Service::secoc_metrics() const {
   return secoc;
 }
 
+json Service::bridge_status() const {
+  if (!connectivity_) return json{{"configured", active_->config.mqtt.has_value()}};
+  json result = connectivity_->status();
+  result["configured"] = true;
+  return result;
+}
+
 json Service::metrics() const {
   json result;
   // "bus": the sum over every bus; "buses": each bus's own counters, by name.
@@ -157,6 +166,7 @@ json Service::metrics() const {
   result["daemon"] = {
       {"exceptions", exceptions_},
       {"learned_overflow", learned_overflow_ + active_->engine->learned().overflow()}};
+  if (connectivity_) result["bridge"] = bridge_status();
   result["store"] = {{"durable", durable_ != nullptr},
                      {"write_errors", durable_ != nullptr ? durable_->write_errors() : 0U}};
   if (control_) {
@@ -288,7 +298,7 @@ void Service::set_preference(const json& request, control::Reply reply) {
     throw control::RequestError("set: " + std::to_string(value) + " is outside " + output +
                                 "'s range");
   }
-  preferences_->learn(profile_id, output, value);
+  reporting_->learn(profile_id, output, value);  // and reported to the driver's shadow
   json result{{"profile", profile_id},
               {"output", output},
               {"value", value},
@@ -324,6 +334,7 @@ void Service::finish_set(const control::Reply& reply, const json& result, bool o
 void Service::add_control_commands() {
   control_->add_command("status", [this](const json&) { return status(); });
   control_->add_command("metrics", [this](const json&) { return metrics(); });
+  control_->add_command("bridge", [this](const json&) { return bridge_status(); });
   control_->add_command("profiles", [this](const json& request) {
     const auto& profiles = active_->config.profiles;
     if (const auto id = control::profiles_arguments(request)) {

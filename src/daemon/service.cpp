@@ -2,12 +2,15 @@
 
 #include <spdlog/spdlog.h>
 
+#include <boost/asio/post.hpp>
 #include <csignal>
 #include <ctime>
 
 #include "bus_port.hpp"
 #include "cabind/config/loader.hpp"
+#include "connectivity.hpp"
 #include "generation.hpp"
+#include "reporting_preferences.hpp"
 
 namespace cabind::daemon {
 
@@ -75,6 +78,7 @@ Service::Service(boost::asio::io_context& io, ServiceOptions options, Notifier& 
     preferences_ = std::move(durable);
     spdlog::info("learned preferences in {}", durable_->file().string());
   }
+  reporting_ = std::make_unique<ReportingPreferenceStore>(*preferences_);
   pending_audit_.reserve(max_pending_decisions);
   diag::Diagnostics diagnostics;
   active_ = load(diagnostics);
@@ -102,7 +106,7 @@ std::unique_ptr<Service::Generation> Service::load(diag::Diagnostics& diagnostic
   for (std::size_t b = 0; b < generation->plan->buses.size(); ++b)
     buses.push_back(&ports_[b]->slot);
   generation->engine =
-      std::make_unique<engine::Engine>(*generation->plan, buses, *this, *preferences_, freshness_);
+      std::make_unique<engine::Engine>(*generation->plan, buses, *this, *reporting_, freshness_);
   return generation;
 }
 
@@ -143,6 +147,7 @@ void Service::start() {
     control_->start();
   }
   start_web();
+  start_bridge();
   wait_signals();
   for (std::size_t b = 0; b < bus_count(); ++b)
     open_bus(b);
@@ -163,6 +168,58 @@ void Service::start_web() {
   web_->start();
   spdlog::info("web view on {}", web_->url());
   web_tick();
+}
+
+void Service::start_bridge() {
+  if (!active_->config.mqtt) return;
+  sync::ShadowSyncHooks hooks;
+  // From the cloud: stored without being reported back.
+  hooks.learn = [this](std::string_view profile, std::string_view output, double value) {
+    preferences_->learn(profile, output, value);
+  };
+  hooks.forget = [this](std::string_view profile) {
+    preferences_->forget(profile);
+    reload_for_sync();  // its cached profile is gone: the configured one (if any) is used
+  };
+  hooks.stored = [this](std::string_view) { reload_for_sync(); };
+  hooks.log = [](std::string_view line) { spdlog::info("{}", line); };
+  hooks.now_ms = [] {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+  };
+  try {
+    connectivity_ = std::make_unique<Connectivity>(io_, *active_->config.mqtt, options_.state_dir,
+                                                   std::move(hooks));
+    connectivity_->start();
+  } catch (const std::exception& e) {
+    // The cabin works without the bridge: say why, and run without it.
+    spdlog::error("mqtt: {}; running without the bridge", e.what());
+    connectivity_.reset();
+    return;
+  }
+  if (connectivity_->syncing()) {
+    reporting_->set_report([this](std::string_view profile, std::string_view output, double value) {
+      const profile::Profile* known = active_->config.profiles.find_by_id(profile);
+      if (known != nullptr && known->guest) return;  // the guest is nobody: no shadow
+      connectivity_->changed(profile, output, value);
+    });
+  }
+  connectivity_->track(active_->config.profiles);
+}
+
+void Service::reload_for_sync() {
+  if (sync_reload_pending_ || stopping_) return;
+  sync_reload_pending_ = true;
+  boost::asio::post(io_, [this] {
+    sync_reload_pending_ = false;
+    if (stopping_) return;
+    guarded("profile sync reload", [this] {
+      spdlog::info("profile sync: reloading {} with the synced profiles",
+                   options_.config_file.string());
+      reload();
+    });
+  });
 }
 
 void Service::web_tick() {
@@ -433,6 +490,7 @@ bool Service::reload() {
   // Reopened, new and still missing buses (open_bus re-arms a pending retry's timer).
   for (std::size_t b = 0; b < bus_count(); ++b)
     open_bus(b);
+  if (connectivity_) connectivity_->track(active_->config.profiles);
   spdlog::info("reloaded {} ({} profiles, {} rules)", options_.config_file.string(),
                active_->config.profiles.size(), active_->config.rules.size());
   notifier_.send("READY=1");
@@ -455,6 +513,7 @@ void Service::shut_down(int exit_code) {
     web_timer_.cancel();
     if (control_) control_->stop();
     if (web_) web_->stop();
+    if (connectivity_) connectivity_->stop();  // "offline" published, then disconnected
     for (const auto& port : ports_) {
       port->retry_timer.cancel();
       if (port->slot.bus() != nullptr) port->slot.bus()->stop();

@@ -25,4 +25,9 @@ std::vector<std::pair<std::string, double>> MemoryPreferenceStore::preferences_o
   return {driver->second.begin(), driver->second.end()};
 }
 
+void MemoryPreferenceStore::forget(std::string_view profile_id) {
+  const auto driver = values_.find(profile_id);
+  if (driver != values_.end()) values_.erase(driver);
+}
+
 }  // namespace cabind::engine

@@ -83,6 +83,14 @@ void SqlitePreferenceStore::learn(std::string_view profile_id, std::string_view 
   enqueue({std::string(profile_id), std::string(output), value});
 }
 
+void SqlitePreferenceStore::forget(std::string_view profile_id) {
+  cache_.forget(profile_id);
+  Row row;
+  row.profile = std::string(profile_id);
+  row.forget = true;
+  enqueue(std::move(row));
+}
+
 std::optional<std::uint64_t> SqlitePreferenceStore::freshness(std::uint16_t data_id) const {
   return freshness_cache_.freshness(data_id);
 }
@@ -161,6 +169,7 @@ void SqlitePreferenceStore::write_loop() {
                  "INSERT INTO secoc_freshness (data_id, counter) VALUES (?1, ?2) "
                  "ON CONFLICT (data_id) DO UPDATE SET counter = excluded.counter, "
                  "updated_at = strftime('%s','now')");
+  Statement erase(db_, "DELETE FROM preferences WHERE profile = ?1");
   std::unique_lock lock(mutex_);
   for (;;) {
     wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
@@ -169,7 +178,7 @@ void SqlitePreferenceStore::write_loop() {
     std::deque<Row> batch;
     batch.swap(queue_);
     lock.unlock();
-    bool ok = upsert.get() != nullptr && keep.get() != nullptr &&
+    bool ok = upsert.get() != nullptr && keep.get() != nullptr && erase.get() != nullptr &&
               ::sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) == SQLITE_OK;
     for (const Row& row : batch) {
       if (!ok) break;
@@ -178,6 +187,13 @@ void SqlitePreferenceStore::write_loop() {
         ::sqlite3_bind_int(keep.get(), 1, row.data_id);
         ::sqlite3_bind_int64(keep.get(), 2, static_cast<sqlite3_int64>(row.counter));
         ok = ::sqlite3_step(keep.get()) == SQLITE_DONE;
+        continue;
+      }
+      if (row.forget) {
+        ::sqlite3_reset(erase.get());
+        ::sqlite3_bind_text(erase.get(), 1, row.profile.data(),
+                            static_cast<int>(row.profile.size()), SQLITE_TRANSIENT);
+        ok = ::sqlite3_step(erase.get()) == SQLITE_DONE;
         continue;
       }
       ::sqlite3_reset(upsert.get());

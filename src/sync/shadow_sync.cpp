@@ -212,6 +212,7 @@ void ShadowSync::document(const std::string& profile, const json& desired, std::
   }
   ++counters_.applied;
   log("shadow sync: stored " + source + ", used from the next identification");
+  if (hooks_.stored) hooks_.stored(profile);
 }
 
 // After a 409: the current document is in; decide the in-flight change field by field.

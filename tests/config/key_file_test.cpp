@@ -169,5 +169,48 @@ TEST_F(SecocKeyFile, LoaderRefusesABoundSignalPastTheAuthenticPayload) {
   EXPECT_EQ(text.find("ActiveSlot"), std::string::npos) << text;
 }
 
+TEST_F(SecocKeyFile, MqttPrivateKeyIsCheckedButNotRead) {
+  std::string why;
+  EXPECT_TRUE(
+      check_private_file(write("car.key", "-----BEGIN PRIVATE KEY-----\n", 0600), ::geteuid(), why))
+      << why;
+  EXPECT_FALSE(check_private_file(write("open.key", "x", 0644), ::geteuid(), why));
+  EXPECT_EQ(why, "has mode 0644; it must be 0600 or 0400 (chmod 600)");
+  EXPECT_FALSE(check_private_file(dir_ / "missing.key", ::geteuid(), why));
+  EXPECT_NE(why.find("cannot be opened"), std::string::npos) << why;
+}
+
+TEST_F(SecocKeyFile, PasswordFileHoldsOneLineUnderTheSameRules) {
+  std::string why;
+  EXPECT_EQ(read_password_file(write("p", "s3cret with spaces\n", 0400), ::geteuid(), why),
+            "s3cret with spaces");
+  EXPECT_FALSE(read_password_file(write("open", "s3cret\n", 0644), ::geteuid(), why));
+  EXPECT_EQ(why, "has mode 0644; it must be 0600 or 0400 (chmod 600)");
+  for (const std::string& bad :
+       {std::string(""), std::string("two\nlines\n"), std::string(max_password_size + 1, 'a')}) {
+    EXPECT_FALSE(read_password_file(write("bad", bad, 0600), ::geteuid(), why)) << bad;
+    EXPECT_EQ(why.find("two"), std::string::npos) << "the content was quoted: " << why;
+  }
+}
+
+TEST_F(SecocKeyFile, LoaderReadsTheMqttPasswordAndResolvesTheFilesBesideVehicleYaml) {
+  write("broker.password", "hunter2hunter2\n", 0600);
+  write("ca.pem", "ca\n", 0644);
+  std::ofstream(dir_ / "vehicle.yaml")
+      << "bus: { interface: vcan0 }\n"
+         "dbc: " CABIND_SOURCE_DIR
+         "/config/demo/demo_body.dbc\n"
+         "signals: {}\n"
+         "profiles: " CABIND_SOURCE_DIR
+         "/config/demo/profiles\n"
+         "mqtt: { url: mqtts://127.0.0.1, thing: car, ca_file: ca.pem,\n"
+         "        password_file: broker.password }\n";
+  const auto result = load(dir_ / "vehicle.yaml");
+  ASSERT_TRUE(result.ok()) << result.diagnostics.to_string();
+  ASSERT_TRUE(result.config->mqtt);
+  EXPECT_EQ(result.config->mqtt->password, "hunter2hunter2");
+  EXPECT_EQ(result.config->mqtt->ca_file, (dir_ / "ca.pem").string());
+}
+
 }  // namespace
 }  // namespace cabind::config

@@ -41,6 +41,29 @@ TEST_F(SqlitePreferenceStoreTest, LearnedValuesSurviveReopening) {
   EXPECT_EQ(reopened.preferences_of("alice").size(), 1U);
 }
 
+TEST_F(SqlitePreferenceStoreTest, AForgottenDriverStaysForgottenAfterReopeningAndOthersStay) {
+  const char* temperature = "Vehicle.Cabin.HVAC.Station.Row1.Driver.Temperature";
+  {
+    SqlitePreferenceStore store(db());
+    store.learn("alice", temperature, 22.5);
+    store.learn("alice", "Vehicle.Cabin.HVAC.Station.Row1.Driver.FanSpeed", 3);
+    store.learn("bob", temperature, 19.0);
+    ASSERT_TRUE(store.flush());
+    store.forget("alice");
+    EXPECT_FALSE(store.preference("alice", temperature));  // at once, before the commit
+    EXPECT_TRUE(store.preferences_of("alice").empty());
+    ASSERT_TRUE(store.flush());
+  }
+  SqlitePreferenceStore reopened(db());
+  EXPECT_TRUE(reopened.preferences_of("alice").empty());
+  EXPECT_EQ(reopened.preference("bob", temperature), 19.0);
+  // A value learned after the forget is kept: the order of the queue is the order of calls.
+  reopened.forget("bob");
+  reopened.learn("bob", temperature, 20.0);
+  ASSERT_TRUE(reopened.flush());
+  EXPECT_EQ(SqlitePreferenceStore(db()).preference("bob", temperature), 20.0);
+}
+
 TEST_F(SqlitePreferenceStoreTest, SecocCountersSurviveReopeningWithAll64Bits) {
   {
     SqlitePreferenceStore store(db());

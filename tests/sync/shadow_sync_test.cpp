@@ -52,6 +52,7 @@ class ShadowSyncTest : public ::testing::Test {
       learned_.push_back(std::string(p) + " " + std::string(o) + " " + std::to_string(v));
     };
     hooks.forget = [this](std::string_view p) { forgotten_.emplace_back(p); };
+    hooks.stored = [this](std::string_view p) { stored_.emplace_back(p); };
     hooks.log = [this](std::string_view line) { log_.emplace_back(line); };
     hooks.now_ms = [this] { return now_ms_; };
     link_ = std::make_unique<ShadowLink>(service_);
@@ -84,6 +85,7 @@ class ShadowSyncTest : public ::testing::Test {
   std::int64_t now_ms_ = 1'700'000'100'000;
   std::vector<std::string> learned_;
   std::vector<std::string> forgotten_;
+  std::vector<std::string> stored_;  // the daemon reloads on each
   std::vector<std::string> log_;
 };
 
@@ -99,6 +101,7 @@ TEST_F(ShadowSyncTest, ARemoteProfileIsValidatedAndStoredForTheNextIdentificatio
   // applied once.
   EXPECT_FALSE(published_on("/alice/get").empty());
   EXPECT_EQ(sync_->counters().applied, 1U);
+  EXPECT_EQ(stored_, std::vector<std::string>{"alice"});
 }
 
 TEST_F(ShadowSyncTest, AnInvalidRemoteProfileIsRefusedAndTheCachedOneStays) {
@@ -110,6 +113,7 @@ TEST_F(ShadowSyncTest, AnInvalidRemoteProfileIsRefusedAndTheCachedOneStays) {
   EXPECT_EQ(cache_->version("alice"), 1);
   EXPECT_EQ(cache_->document("alice"), cached);
   EXPECT_EQ(sync_->counters().refused, 1U);
+  EXPECT_EQ(stored_.size(), 1U);  // the valid version only: a refusal reloads nothing
   const auto refusals = published_on("cabind/car-42/shadow/alice/refused");
   ASSERT_EQ(refusals.size(), 1U);
   const json refusal = json::parse(refusals[0].payload);

@@ -244,6 +244,54 @@ struct Web {
   diag::Location where;
 };
 
+// Home Assistant over the MQTT bridge (`mqtt.home_assistant:`, docs/connectivity.md):
+// discovery under `prefix`, and the outputs a command from home may set (each still passes
+// the output's range and interlock, as a rule's would).
+struct HomeAssistantConfig {
+  bool enabled = false;                  // `home_assistant:` present, unless `enabled: false`
+  std::string prefix = "homeassistant";  // discovery topics: <prefix>/device/<thing>/config
+  diag::Location prefix_where;
+  std::vector<std::string> commands;           // names of `outputs`, checked at load
+  std::vector<diag::Location> command_wheres;  // one per command
+  diag::Location where;
+};
+
+// Driver profiles as AWS IoT named shadows (`mqtt.shadow:`, docs/connectivity.md).
+struct ShadowConfig {
+  bool enabled = true;  // on whenever `mqtt:` is, unless `shadow: { enabled: false }`
+  diag::Location where;
+};
+
+enum class MqttProtocolVersion : std::uint8_t { v311, v5 };
+
+// The MQTT bridge (`mqtt:` in vehicle.yaml): absent, cabind talks to no broker. File paths
+// are resolved against the vehicle file's directory at load; the key file and the password
+// file follow the SecOC key files' rules (config/key_file.hpp).
+struct Mqtt {
+  bool tls = false;           // mqtts://
+  std::string host;           // a host name or an IP address (IPv6 without brackets)
+  std::uint16_t port = 1883;  // default 1883, or 8883 with mqtts://
+  diag::Location url_where;
+  std::string thing;      // the AWS IoT thing name; in topics: [A-Za-z0-9:_-], 1..128
+  std::string client_id;  // default: thing
+  MqttProtocolVersion protocol = MqttProtocolVersion::v5;
+  std::chrono::seconds keepalive{30};
+  std::string ca_file;  // mqtts: the CA that signed the broker's certificate (required)
+  diag::Location ca_where;
+  std::string cert_file;  // mqtts: this car's client certificate (with key_file)
+  diag::Location cert_where;
+  std::string key_file;  // its private key: owned by the service user, mode 0600/0400
+  diag::Location key_where;
+  std::string username;       // optional
+  std::string password_file;  // optional; under the key files' rules
+  diag::Location password_where;
+  std::string password;          // read from password_file at load; never logged
+  std::size_t max_queue = 1000;  // messages kept while the broker is unreachable
+  HomeAssistantConfig home_assistant;
+  ShadowConfig shadow;
+  diag::Location where;
+};
+
 struct Config {
   std::string file;        // the vehicle file it was loaded from
   std::vector<Bus> buses;  // `buses:` order (or the one `bus:`); names and interfaces unique
@@ -257,7 +305,8 @@ struct Config {
   std::vector<MessageIntegrity> integrity;
   profile::ProfileDirectory profiles;
   std::vector<Rule> rules;
-  std::optional<Web> web;  // absent: no web view
+  std::optional<Web> web;    // absent: no web view
+  std::optional<Mqtt> mqtt;  // absent: no MQTT bridge
 
   [[nodiscard]] const Bus* find_bus(std::string_view name) const noexcept;
   [[nodiscard]] const SignalMapping* find_signal(std::string_view name) const noexcept;

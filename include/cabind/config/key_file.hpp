@@ -29,4 +29,15 @@ inline constexpr std::size_t max_token_size = 256;
 [[nodiscard]] std::optional<std::string> read_token_file(const std::filesystem::path& path,
                                                          unsigned owner, std::string& why);
 
+// A file another program reads (the MQTT client's TLS private key): true when it is a
+// private file of `owner` under the rules above; its content is not read.
+[[nodiscard]] bool check_private_file(const std::filesystem::path& path, unsigned owner,
+                                      std::string& why);
+
+// A password file (the MQTT broker's): one line of 1 to max_password_size printable
+// characters (spaces allowed), optionally followed by a newline, under the same rules.
+inline constexpr std::size_t max_password_size = 256;
+[[nodiscard]] std::optional<std::string> read_password_file(const std::filesystem::path& path,
+                                                            unsigned owner, std::string& why);
+
 }  // namespace cabind::config

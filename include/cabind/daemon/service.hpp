@@ -21,6 +21,11 @@
 // - Learning: what the engine learned on the frame path is stored after each batch and
 //   tick; `set` over the control socket is answered once the store has committed it,
 //   without blocking the loop meanwhile.
+// - MQTT (`mqtt:` in vehicle.yaml, docs/connectivity.md): the client connects in the
+//   background (an unreachable broker delays neither READY nor identification). Learned
+//   values and `set` values are reported to the driver's shadow; a remote profile stored
+//   in the cache, or a driver deleted remotely, reloads the configuration so that the next
+//   identification uses it; a remote delete also forgets the learned preferences.
 // - Exceptions: no handler lets one escape; one that does anyway (caught around
 //   io.run(), see run_guarded) is logged and counted (`cabinctl metrics`:
 //   daemon.exceptions) and the daemon goes on; max_exceptions of them within
@@ -71,6 +76,9 @@ class ConfigError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
+
+class Connectivity;              // connectivity.hpp
+class ReportingPreferenceStore;  // reporting_preferences.hpp
 
 class Service final : public engine::AuditSink {
  public:
@@ -124,6 +132,10 @@ class Service final : public engine::AuditSink {
   // The web view (`web:` in vehicle.yaml): started once, at start(); a snapshot per period.
   void start_web();
   void web_tick();
+  // The MQTT bridge (`mqtt:`): started once, at start(); a reload keeps it.
+  void start_bridge();
+  // A remote profile was stored, or a driver deleted: reload once, after this handler.
+  void reload_for_sync();
   // Logs and publishes the decisions recorded during a batch, after its frames are out.
   void report_decisions() noexcept;
   void report(const engine::AuditEvent& event);
@@ -132,6 +144,7 @@ class Service final : public engine::AuditSink {
   [[nodiscard]] nlohmann::json status() const;
   [[nodiscard]] nlohmann::json metrics() const;
   [[nodiscard]] nlohmann::json secoc_metrics() const;
+  [[nodiscard]] nlohmann::json bridge_status() const;
   [[nodiscard]] nlohmann::json identify(const nlohmann::json& request);
   // Throws RequestError when message `message` of bus `bus` is SecOC-protected.
   void refuse_authenticated(std::size_t bus, std::uint16_t message, const std::string& name) const;
@@ -142,6 +155,8 @@ class Service final : public engine::AuditSink {
   ServiceOptions options_;
   Notifier& notifier_;
   std::unique_ptr<engine::PreferenceStore> preferences_;
+  // What the engine and `set` learn through: preferences_, then the profile sync.
+  std::unique_ptr<ReportingPreferenceStore> reporting_;
   store::SqlitePreferenceStore* durable_ = nullptr;  // preferences_ when it is on disk
   // SecOC counters: durable_ when there is one, else memory_freshness_ (kept across
   // reloads, lost on restart).
@@ -174,7 +189,10 @@ class Service final : public engine::AuditSink {
   std::string last_status_;
   bool ready_sent_ = false;
   bool stopping_ = false;
+  bool sync_reload_pending_ = false;
   int exit_code_ = 0;
+  // Last: destroyed first, so that nothing it calls back into is gone.
+  std::unique_ptr<Connectivity> connectivity_;
 };
 
 template <typename Body>

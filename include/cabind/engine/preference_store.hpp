@@ -25,6 +25,8 @@ class PreferenceStore {
   // Every learned output of a driver, by output name (control plane: allocates).
   [[nodiscard]] virtual std::vector<std::pair<std::string, double>> preferences_of(
       std::string_view profile_id) const = 0;
+  // Deletes every learned output of a driver (the driver was deleted remotely).
+  virtual void forget(std::string_view profile_id) = 0;
 };
 
 // Kept in memory only: lost on restart.
@@ -35,6 +37,7 @@ class MemoryPreferenceStore final : public PreferenceStore {
                                                  std::string_view output) const override;
   [[nodiscard]] std::vector<std::pair<std::string, double>> preferences_of(
       std::string_view profile_id) const override;
+  void forget(std::string_view profile_id) override;
 
  private:
   // profile id -> output -> value; transparent comparators keep lookups allocation-free.

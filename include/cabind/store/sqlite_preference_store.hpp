@@ -50,6 +50,9 @@ class SqlitePreferenceStore final : public engine::PreferenceStore, public engin
                                                  std::string_view output) const override;
   [[nodiscard]] std::vector<std::pair<std::string, double>> preferences_of(
       std::string_view profile_id) const override;
+  // Removes the driver's learned preferences from memory at once and from the database
+  // with the next commit (queued like learn(): durable after flush()).
+  void forget(std::string_view profile_id) override;
 
   [[nodiscard]] std::optional<std::uint64_t> freshness(std::uint16_t data_id) const override;
   // Queued like learn(): durable after flush().
@@ -67,11 +70,12 @@ class SqlitePreferenceStore final : public engine::PreferenceStore, public engin
   [[nodiscard]] const std::filesystem::path& file() const noexcept { return file_; }
 
  private:
-  // A preference, or (freshness set) a freshness counter.
+  // A preference, a forgotten driver (forget set), or (freshness set) a freshness counter.
   struct Row {
     std::string profile;
     std::string output;
     double value = 0.0;
+    bool forget = false;
     bool freshness = false;
     std::uint16_t data_id = 0;
     std::uint64_t counter = 0;

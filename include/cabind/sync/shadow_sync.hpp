@@ -45,6 +45,9 @@ struct ShadowSyncHooks {
   // A learned value that came from the cloud (another car, or a merge the cloud won).
   // Store it without calling changed() again: it is the cloud's already.
   std::function<void(std::string_view profile, std::string_view output, double value)> learn;
+  // A remote profile was stored in the cache: the daemon reloads so that it is used from
+  // the next identification on. May be empty.
+  std::function<void(std::string_view profile)> stored;
   // The driver was deleted remotely: forget their learned preferences.
   std::function<void(std::string_view profile)> forget;
   // A line for the journal (a refused document, a conflict); may be empty.
