@@ -16,12 +16,6 @@ namespace cabind::control {
 using boost::asio::local::stream_protocol;
 using nlohmann::json;
 
-namespace {
-std::string error_line(const std::string& message) {
-  return json{{"ok", false}, {"error", message}}.dump() + "\n";
-}
-}  // namespace
-
 // Sessions are shared with their pending Asio handlers (the usual Asio idiom): a closed
 // session is freed only after its last completion handler has run.
 class Server::Session : public std::enable_shared_from_this<Server::Session> {
@@ -39,7 +33,6 @@ class Server::Session : public std::enable_shared_from_this<Server::Session> {
     socket_.close(ec);
   }
   [[nodiscard]] bool subscribed() const noexcept { return subscribed_; }
-  void subscribe() noexcept { subscribed_ = true; }
 
   // Queues a line; false (and nothing queued) when the subscriber is too far behind.
   bool queue(std::string line, bool is_event) {
@@ -59,9 +52,9 @@ class Server::Session : public std::enable_shared_from_this<Server::Session> {
         socket_, input_, '\n',
         [this, self = shared_from_this()](const boost::system::error_code& ec, std::size_t size) {
           if (ec == boost::asio::error::not_found) {  // the buffer filled before a newline
-            ++server_.counters_.bad_requests;
-            queue(error_line("request too large (max " +
-                             std::to_string(server_.options_.max_request_bytes) + " bytes)"),
+            server_.requests_.count_refused();
+            queue(error_reply("request too large (max " +
+                              std::to_string(server_.options_.max_request_bytes) + " bytes)"),
                   false);
             close_after_write();
             return;
@@ -75,11 +68,7 @@ class Server::Session : public std::enable_shared_from_this<Server::Session> {
             std::istream in(&input_);
             in.read(line.data(), static_cast<std::streamsize>(size));
             if (!line.empty() && line.back() == '\n') line.pop_back();
-            if (!line.empty()) {
-              auto reply = server_.handle(line, *this);
-              if (!reply) return;  // answered later through a Reply, which resumes reading
-              queue(std::move(*reply), false);
-            }
+            if (!serve_request(line)) return;  // answered later through a Reply, which resumes
             if (!closing_) read();
           } catch (...) {
             // Out of memory serving one client: drop that client, keep the daemon.
@@ -88,6 +77,27 @@ class Server::Session : public std::enable_shared_from_this<Server::Session> {
           }
         });
   }
+
+  // Queues the reply to one request line; false when an asynchronous handler answers later.
+  bool serve_request(const std::string& line) {
+    auto outcome = server_.requests_.handle(line, [this] { return channel(); });
+    switch (outcome.action) {
+      case RequestHandler::Action::none:
+        return true;
+      case RequestHandler::Action::deferred:
+        return false;
+      case RequestHandler::Action::subscribe:
+        subscribed_ = true;
+        break;
+      case RequestHandler::Action::reply:
+        break;
+    }
+    queue(std::move(outcome.line), false);
+    return true;
+  }
+
+  class Channel;
+  [[nodiscard]] std::shared_ptr<ReplyChannel> channel();
 
   void write() {
     boost::asio::async_write(
@@ -114,24 +124,23 @@ class Server::Session : public std::enable_shared_from_this<Server::Session> {
   bool closing_ = false;
 };
 
-struct Reply::Target {
-  std::weak_ptr<Server::Session> session;
+// An asynchronous reply's way back: the session, if it is still open.
+class Server::Session::Channel : public ReplyChannel {
+ public:
+  explicit Channel(std::weak_ptr<Session> session) : session_(std::move(session)) {}
+  void send(std::string line) override {
+    const auto session = session_.lock();
+    if (!session) return;  // the client went away meanwhile
+    session->queue(std::move(line), false);
+    session->resume();
+  }
+
+ private:
+  std::weak_ptr<Session> session_;
 };
 
-void Reply::ok(const json& result) const {
-  send(json{{"ok", true}, {"result", result}}.dump() + "\n");
-}
-
-void Reply::fail(const std::string& error) const {
-  ++server_->counters_.bad_requests;
-  send(error_line(error));
-}
-
-void Reply::send(std::string line) const {
-  const auto session = target_->session.lock();
-  if (!session) return;  // the client went away meanwhile
-  session->queue(std::move(line), false);
-  session->resume();
+std::shared_ptr<ReplyChannel> Server::Session::channel() {
+  return std::make_shared<Channel>(weak_from_this());
 }
 
 Server::Server(boost::asio::io_context& io, ServerOptions options)
@@ -151,11 +160,20 @@ Server::~Server() {
 }
 
 void Server::add_command(const std::string& name, Handler handler) {
-  handlers_[name] = std::move(handler);
+  requests_.add_command(name, std::move(handler));
 }
 
 void Server::add_async_command(const std::string& name, AsyncHandler handler) {
-  async_handlers_[name] = std::move(handler);
+  requests_.add_async_command(name, std::move(handler));
+}
+
+ServerCounters Server::counters() const noexcept {
+  ServerCounters all = counters_;
+  const RequestCounters& r = requests_.counters();
+  all.requests = r.requests;
+  all.bad_requests = r.bad_requests;
+  all.internal_errors += r.internal_errors;
+  return all;
 }
 
 void Server::start() {
@@ -198,7 +216,7 @@ void Server::serve(const boost::system::error_code& ec, stream_protocol::socket 
     return;
   }
   ++counters_.refused_peers;
-  const std::string line = error_line("permission denied: this user may not control cabind");
+  const std::string line = error_reply("permission denied: this user may not control cabind");
   boost::system::error_code ignored;
   boost::asio::write(socket, boost::asio::buffer(line), ignored);
 }
@@ -213,55 +231,10 @@ bool Server::peer_allowed(int fd) const {
          std::find(a.gids.begin(), a.gids.end(), peer.gid) != a.gids.end();
 }
 
-std::optional<std::string> Server::handle(const std::string& line, Session& session) {
-  ++counters_.requests;
-  json request = json::parse(line, nullptr, false);
-  if (request.is_discarded() || !request.is_object()) {
-    ++counters_.bad_requests;
-    return error_line("malformed request: expected one JSON object per line");
-  }
-  const auto command = request.find("command");
-  if (command == request.end() || !command->is_string()) {
-    ++counters_.bad_requests;
-    return error_line("malformed request: missing \"command\" string");
-  }
-  const std::string name = command->get<std::string>();
-  if (name == "subscribe") {
-    session.subscribe();
-    return json{{"ok", true}, {"result", {{"subscribed", true}}}}.dump() + "\n";
-  }
-  return call(name, request, session);
-}
-
-std::optional<std::string> Server::call(const std::string& name, const json& request,
-                                        Session& session) {
-  try {
-    if (const auto async = async_handlers_.find(name); async != async_handlers_.end()) {
-      auto target = std::make_shared<Reply::Target>(Reply::Target{session.weak_from_this()});
-      async->second(request, Reply(*this, std::move(target)));
-      return std::nullopt;
-    }
-    const auto handler = handlers_.find(name);
-    if (handler == handlers_.end()) {
-      ++counters_.bad_requests;
-      return error_line("unknown command '" + name + "'");
-    }
-    return json{{"ok", true}, {"result", handler->second(request)}}.dump() + "\n";
-  } catch (const RequestError& e) {
-    ++counters_.bad_requests;
-    return error_line(e.what());
-  } catch (const json::exception& e) {
-    ++counters_.bad_requests;
-    return error_line(std::string("bad arguments: ") + e.what());
-  } catch (const std::exception& e) {
-    ++counters_.internal_errors;
-    return error_line("internal error in '" + name + "': " + e.what());
-  }
-}
-
 void Server::publish(const nlohmann::json& event) {
   ++counters_.events_published;
-  const std::string line = json{{"event", event}}.dump() + "\n";
+  const std::string line =
+      json{{"event", event}}.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
   for (auto& session : sessions_) {
     if (session->subscribed() && !session->queue(line, true)) ++counters_.events_dropped;
   }

@@ -65,7 +65,36 @@ send_parked_car() {
   cangen "$bus" -I 150 -L 4 -D 00000000 -g 20 &   # BodyInfo: speed 0, gear P
   cangen "$bus" -I 160 -L 3 -D 1EC800 -g 500 &    # Climate_Status: outside 15 °C, cabin 20 °C
   cangen "$bus" -I 140 -L 1 -D 02 -g 100 &        # Ignition on
-  sleep 0.3
+  # Parked as cabind sees it: speed 0 and gear P decoded, so seat_motion holds.
+  wait_for 20 sh -c "\"$cabinctl\" status | grep -q 'interlocks.seat_motion: holds'" ||
+    fail "cabind does not see the parked car on $bus"
+}
+
+# listen LOG [CANDUMP-OPTION...] IFACE[,FILTER...]...: candump -L into LOG, returning only
+# once candump receives on every interface named (a fixed sleep loses the first frames on a
+# loaded VM). It sends probe frames (id 7FE, in no DBC of the tests) until candump logs one;
+# the probes are kept out of LOG.
+listen() {
+  local log=$1; shift
+  local args=() ifaces=() arg
+  for arg in "$@"; do
+    case $arg in
+      -*) args+=("$arg") ;;
+      *,*) args+=("$arg,7FE:7FF"); ifaces+=("${arg%%,*}") ;;
+      *) args+=("$arg"); ifaces+=("$arg") ;;
+    esac
+  done
+  : >"$log.all"
+  candump -L "${args[@]}" | tee "$log.all" | grep --line-buffered -v ' [a-z0-9]* 7FE#' >"$log" &
+  local iface tries
+  for iface in "${ifaces[@]}"; do
+    for tries in $(seq 200); do
+      grep -q " $iface 7FE#" "$log.all" && continue 2
+      cansend "$iface" 7FE#
+      sleep 0.05
+    done
+    fail "candump on $iface did not start receiving"
+  done
 }
 
 # present_fob CODE [BUS]: a key fob in range, as the keyless ECU reports it: Keyfob_Status
@@ -89,12 +118,9 @@ for line in sys.stdin:
 case_identification() {
   start_cabind
   wait_ready
-  candump -L vcan0,200:7F0,210:7F0,220:7F0 >"$work/out.log" &
-  sleep 0.3
+  listen "$work/out.log" vcan0,200:7F0,210:7F0,220:7F0
   send_parked_car
-  sleep 0.3
-  candump -L -n 1 vcan0,120:7FF >"$work/fob.log" &
-  sleep 0.2
+  listen "$work/fob.log" vcan0,120:7FF
   present_fob 3   # Alice's fob, id 3
   wait_for 10 grep -q " 210#" "$work/out.log" || fail "no seat command after Alice's fob"
   wait_for 10 grep -q " 200#" "$work/out.log" || fail "no HVAC request after Alice's fob"
@@ -131,8 +157,7 @@ case_reload() {
   "$cabinctl" identify fob 3 | grep -q "driver.id: alice" || fail "old behaviour lost after broken reload"
   # A good new configuration: Alice now likes 24 °C; applied without a restart.
   sed 's/temperature: 21.5/temperature: 24/' "$work/alice.good" >"$work/config/profiles/alice.yaml"
-  candump -L vcan0,200:7FF >"$work/out.log" &
-  sleep 0.3
+  listen "$work/out.log" vcan0,200:7FF
   kill -HUP "$pid"
   wait_for 10 grep -q "reloaded" "$work/cabind.log" || fail "good reload not applied"
   "$cabinctl" status | grep -q "driver.id: alice" || fail "the active driver was not kept across reload"
@@ -168,8 +193,7 @@ case_stop() {
     grep -q "durable: true" || fail "set was not acknowledged as durable"
   kill -9 "$pid"
   wait "$pid" 2>/dev/null || true
-  candump -L vcan0,200:7F0,210:7F0,220:7F0 >"$work/after.log" &
-  sleep 0.3
+  listen "$work/after.log" vcan0,200:7F0,210:7F0,220:7F0
   start_cabind
   wait_ready
   sleep 1.5
@@ -192,7 +216,7 @@ case_interface() {
   wait_for 10 grep -q "bus vcan5 is gone" "$work/cabind.log" || fail "interface loss not reported"
   ip link add dev vcan5 type vcan && ip link set up vcan5
   wait_for 10 grep -q "bus vcan5 is up" "$work/cabind.log" || fail "no recovery after re-creation"
-  candump -L vcan5,210:7FF >"$work/out.log" &
+  listen "$work/out.log" vcan5,210:7FF
   send_parked_car vcan5
   present_fob 3 vcan5
   wait_for 10 grep -q " 210#" "$work/out.log" || fail "no seat command after recovery"
@@ -266,8 +290,7 @@ case_bus_down() {
   local output=Vehicle.Cabin.HVAC.Station.Row1.Driver.Temperature
   start_cabind
   wait_ready
-  candump -D -L vcan0,200:7FF >"$work/out.log" 2>"$work/candump.err" &  # -D: survive down
-  sleep 0.3
+  listen "$work/out.log" -D vcan0,200:7FF  # -D: survive the interface going down
   ip link set vcan0 down
   wait_for 10 grep -q "bus vcan0 is down" "$work/cabind.log" || fail "interface down not reported"
   # Alice, as a workshop selects her: the frame goes to the engine, not onto the bus.
@@ -300,8 +323,8 @@ case_buses() {
   start_cabind
   wait_ready
   "$cabinctl" status | grep -q "buses.infotainment.state: up" || fail "status does not list the infotainment bus"
-  candump -L vcan0,200:7FF >"$work/body.log" &
-  candump -L vcan1,220:7FF >"$work/infotainment.log" &
+  listen "$work/body.log" vcan0,200:7FF
+  listen "$work/infotainment.log" vcan1,220:7FF
   send_parked_car vcan0
   cangen vcan1 -I 150 -L 2 -D 0C00 -g 100 &   # Media_Status (infotainment's 0x150): volume 12
   local media=$!

@@ -89,36 +89,51 @@ TEST(SocketCanBus, FramesCarryMonotonicTimeAndTheKernelRealtimeStampStaysBesideT
   EXPECT_TRUE(bus.kernel_times().empty()) << "kernel stamps outlive their batch";
 }
 
+// Polls a shell condition every 50 ms for up to 10 s (on a loaded VM a process can take
+// seconds to start).
+bool shell_until(const std::string& condition) {
+  return shell("for i in $(seq 200); do " + condition + " && exit 0; sleep 0.05; done; exit 1") ==
+         0;
+}
+
 TEST(SocketCanBus, SentFramesAppearInCandumpAndItsLogReReadsIdentically) {
   const std::string log = "/tmp/sent.log";
-  // candump prints in log format (-L) and exits after the 5 frames we send.
-  ASSERT_EQ(shell("(candump -L -n 5 vcan0 > " + log + " &) ; sleep 0.5"), 0);
+  ASSERT_EQ(shell("rm -f " + log + "; (candump -L vcan0 > " + log + " &)"), 0);
   boost::asio::io_context io;
   SocketCanBus bus(io, "vcan0", {.fd = true});
   bus.start();
+  // candump receives only once it has bound its socket: probe (id 7FE) until it logs one.
+  std::string why;
+  const Frame probe = *parse_frame_text("7FE#", &why);
+  std::size_t probes = 0;
+  for (; probes < 200; ++probes) {
+    ASSERT_EQ(bus.send(probe), SendStatus::sent);
+    if (shell("sleep 0.05; grep -q ' 7FE#' " + log) == 0) break;
+  }
+  ASSERT_LT(probes, 200U) << "candump never started receiving";
   std::vector<Frame> sent;
   for (const char* text : {"100#0011223344556677", "1FFFFFFF#AA",
                            "7FF##0"
                            "0102030405060708090A0B0C",
                            "200#", "300#R8"}) {
-    std::string why;
     sent.push_back(*parse_frame_text(text, &why));
     ASSERT_EQ(bus.send(sent.back()), SendStatus::sent) << text;
   }
-  ASSERT_EQ(shell("for i in $(seq 50); do [ $(wc -l < " + log +
-                  ") -ge 5 ] && exit 0; sleep 0.1; done; exit 1"),
-            0)
-      << read_file(log);
+  ASSERT_TRUE(shell_until("[ $(grep -vc ' 7FE#' " + log + ") -ge 5 ]")) << read_file(log);
+  shell("pkill -x candump");
   std::istringstream in(read_file(log));
   LogReader reader(in, log);
   for (const Frame& expected : sent) {
-    const auto record = reader.next();
+    auto record = reader.next();
+    while (record && record->frame == probe)
+      record = reader.next();
     ASSERT_TRUE(record);
     EXPECT_EQ(record->interface, "vcan0");
     EXPECT_EQ(record->frame, expected)
         << format_frame_text(expected) << " came back as " << format_frame_text(record->frame);
   }
-  EXPECT_EQ(bus.counters().tx_frames, 5U);
+  EXPECT_FALSE(reader.next()) << "candump logged more than was sent";
+  EXPECT_EQ(bus.counters().tx_frames, probes + 1 + sent.size());
 }
 
 TEST(SocketCanBus, KernelFilterKeepsUnlistedIdsOut) {

@@ -3,8 +3,9 @@
 // mqtt:// and mqtts:// with a CA file and an X.509 client certificate and key, AWS IoT
 // Core's model). docs/connectivity.md and docs/architecture.md ("The bridge") describe it.
 //
-// Threading: libmosquitto runs its network loop (DNS, connect, TLS, keepalive) on its own
-// thread (mosquitto_loop_start), so nothing of it can block the daemon's io_context.
+// Threading: libmosquitto runs its network loop (DNS, connect, TLS, keepalive) on the
+// client's own thread (mosquitto_loop() driven by the client, not mosquitto_loop_start:
+// src/bridge/mqtt_client.cpp says why), so nothing of it can block the daemon's io_context.
 // Everything the client reports to its MessageHandler is posted to the io_context and
 // called there; publish() and subscribe() are called there and never block: while the
 // session is down, messages wait in a bounded in-memory queue (oldest first) and are sent
@@ -14,8 +15,9 @@
 //
 // The session: `will` (payload "offline", retained) on options.availability_topic; on
 // every connect "online" (retained) is published there first, subscriptions are restored,
-// then on_connected() is called. A lost session is retried with capped exponential
-// backoff and full jitter (backoff_min doubling up to backoff_max).
+// queued messages are sent, then on_connected() is called once the broker acknowledged
+// the subscriptions (SUBACK), so what arrives for them after that is not lost. A lost session is
+// retried with capped exponential backoff and full jitter (backoff_min doubling up to backoff_max).
 
 #include <boost/asio/io_context.hpp>
 #include <chrono>
@@ -33,20 +35,24 @@ enum class MqttProtocol : std::uint8_t { v311, v5 };
 struct MqttOptions {
   std::string host = "127.0.0.1";
   std::uint16_t port = 1883;
-  bool tls = false;        // mqtts://
-  std::string ca_file;     // tls: the CA that signed the broker's certificate
-  std::string cert_file;   // tls: this car's X.509 client certificate (optional)
-  std::string key_file;    // tls: its private key (owner and mode checked by the config)
-  std::string client_id;   // unique per car (AWS IoT: the thing name)
-  std::string username;    // optional
-  std::string password;    // optional, read from a key file by the config, never logged
+  bool tls = false;       // mqtts://
+  std::string ca_file;    // tls: the CA that signed the broker's certificate
+  std::string cert_file;  // tls: this car's X.509 client certificate (optional)
+  std::string key_file;   // tls: its private key (owner and mode checked by the config)
+  std::string client_id;  // unique per car (AWS IoT: the thing name)
+  std::string username;   // optional
+  std::string password;   // optional, read from a key file by the config, never logged
   MqttProtocol protocol = MqttProtocol::v5;
   std::chrono::seconds keepalive{30};
-  std::string availability_topic;  // will "offline" / "online", retained
-  std::size_t max_queue = 1000;    // messages kept while the session is down
+  std::string availability_topic;       // will "offline" / "online", retained
+  std::size_t max_queue = 1000;         // messages kept while the session is down
   std::size_t max_payload = 64 * 1024;  // larger incoming messages are dropped and counted
   std::chrono::milliseconds backoff_min{500};
   std::chrono::milliseconds backoff_max{60'000};
+  // false: the broker keeps this client's session (subscriptions, QoS 1 messages for it)
+  // while it is away. MQTT 3.1.1 only: libmosquitto's asynchronous connect sends no MQTT 5
+  // session expiry interval, so an MQTT 5 broker ends the session at disconnect anyway.
+  bool clean_session = true;
 };
 
 enum class MqttState : std::uint8_t { stopped, connecting, connected, backing_off };

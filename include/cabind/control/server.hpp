@@ -14,11 +14,9 @@
 // max_queued_events; further events for it are dropped and counted, so a slow client
 // never blocks the daemon.
 //
-// A command can also answer later (add_async_command): the handler gets a Reply and the
-// connection reads no further request until it is used, so replies keep request order.
-// A handler's exception never leaves the server: RequestError and nlohmann::json errors
-// become the reply's error; any other exception is replied as an internal error and
-// counted (internal_errors).
+// What a request line gets is RequestHandler's (request_handler.hpp); the server frames the
+// lines. A command can also answer later (add_async_command): the handler gets a Reply and
+// the connection reads no further request until it is used, so replies keep request order.
 //
 // Threading: everything on the io_context's thread, including handlers, Reply and publish().
 // Lifetime: a Reply may outlive its connection (it then does nothing), not the Server.
@@ -29,16 +27,14 @@
 #include <boost/asio/local/stream_protocol.hpp>
 #include <cstdint>
 #include <filesystem>
-#include <functional>
 #include <list>
-#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
-#include <optional>
-#include <stdexcept>
 #include <string>
 #include <system_error>
 #include <vector>
+
+#include "cabind/control/request_handler.hpp"
 
 namespace cabind::control {
 
@@ -65,37 +61,10 @@ struct ServerCounters {
   std::uint64_t internal_errors = 0;  // handlers that failed with an unexpected exception
 };
 
-// Raised by a handler for a request it cannot serve; the message goes back to the client.
-class RequestError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
-
-class Server;
-
-// The answer to one asynchronous request; use exactly once, on the io_context's thread.
-class Reply {
- public:
-  void ok(const nlohmann::json& result) const;
-  void fail(const std::string& error) const;
-
- private:
-  friend class Server;
-  struct Target;
-  Reply(Server& server, std::shared_ptr<Target> target)
-      : server_(&server), target_(std::move(target)) {}
-  void send(std::string line) const;
-
-  Server* server_;
-  std::shared_ptr<Target> target_;  // the connection, weakly
-};
-
 class Server {
  public:
-  // The request's "command" picks the handler; its return value is the reply's "result".
-  using Handler = std::function<nlohmann::json(const nlohmann::json& request)>;
-  // Answers through `reply`, now or later; a throw before that is answered as by Handler.
-  using AsyncHandler = std::function<void(const nlohmann::json& request, Reply reply)>;
+  using Handler = RequestHandler::Handler;
+  using AsyncHandler = RequestHandler::AsyncHandler;
 
   // Binds the socket (replacing a stale socket file); throws std::system_error.
   Server(boost::asio::io_context& io, ServerOptions options);
@@ -110,29 +79,23 @@ class Server {
   // Sends {"event": event} to every subscriber.
   void publish(const nlohmann::json& event);
 
-  [[nodiscard]] const ServerCounters& counters() const noexcept { return counters_; }
+  [[nodiscard]] ServerCounters counters() const noexcept;
   [[nodiscard]] std::size_t subscriber_count() const noexcept;
 
  private:
   class Session;
   friend class Session;
-  friend class Reply;
 
   void accept();
   void serve(const boost::system::error_code& ec,
              boost::asio::local::stream_protocol::socket socket);
   [[nodiscard]] bool peer_allowed(int fd) const;
-  // The reply line, or nullopt when an asynchronous handler will answer through a Reply.
-  [[nodiscard]] std::optional<std::string> handle(const std::string& line, Session& session);
-  [[nodiscard]] std::optional<std::string> call(const std::string& name,
-                                                const nlohmann::json& request, Session& session);
   void close_session(Session* session);
 
   boost::asio::io_context& io_;
   ServerOptions options_;
   boost::asio::local::stream_protocol::acceptor acceptor_;
-  std::map<std::string, Handler> handlers_;
-  std::map<std::string, AsyncHandler> async_handlers_;
+  RequestHandler requests_;
   std::list<std::shared_ptr<Session>> sessions_;
   ServerCounters counters_;
   bool running_ = false;

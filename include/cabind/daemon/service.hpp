@@ -133,6 +133,8 @@ class Service final : public engine::AuditSink {
   [[nodiscard]] nlohmann::json metrics() const;
   [[nodiscard]] nlohmann::json secoc_metrics() const;
   [[nodiscard]] nlohmann::json identify(const nlohmann::json& request);
+  // Throws RequestError when message `message` of bus `bus` is SecOC-protected.
+  void refuse_authenticated(std::size_t bus, std::uint16_t message, const std::string& name) const;
   // `identify`'s frame once more after the source's debounce (a newer identify replaces it).
   void present_again(std::size_t bus, const can::Frame& frame, std::chrono::milliseconds debounce);
 
