@@ -9,7 +9,7 @@ namespace {
 using Json = nlohmann::ordered_json;
 
 std::string unique_id(const HomeOptions& options, const std::string& entity) {
-  return "cabind_" + options.thing + "_" + entity;
+  return "cabind_" + node_id(options.thing) + "_" + entity;
 }
 
 Json component(const HomeOptions& options, const char* platform, const std::string& entity,
@@ -65,7 +65,7 @@ std::string discovery_payload(const HomeOptions& options, const HomeTopics& topi
       temperature(options, topics, "outside", "Outside temperature");
   components["active_profile"] = active_profile(options, topics);
   const Json payload{{"dev",
-                      {{"ids", Json::array({"cabind_" + options.thing})},
+                      {{"ids", Json::array({"cabind_" + node_id(options.thing)})},
                        {"name", "cabind " + options.thing},
                        {"mf", "cabind"},
                        {"mdl", "cabind cabin personalization"},

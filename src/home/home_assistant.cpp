@@ -29,9 +29,9 @@ Json profile_or_null(std::string_view profile) {
 }
 
 const HomeOptions& checked(const HomeOptions& options) {
-  if (!is_node_id(options.thing)) {
+  if (!is_thing(options.thing)) {
     throw std::invalid_argument("home: the thing name '" + options.thing +
-                                "' is not one MQTT topic level of [A-Za-z0-9_-]");
+                                "' is not one MQTT topic level of [A-Za-z0-9:_-]");
   }
   for (const std::string& profile : options.profiles) {
     if (!is_topic_level(profile))

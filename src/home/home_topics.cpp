@@ -7,7 +7,7 @@ namespace cabind::home {
 HomeTopics::HomeTopics(std::string_view prefix, std::string_view thing)
     : base_("cabind/" + std::string(thing)),
       availability_(base_ + "/availability"),
-      discovery_(std::string(prefix) + "/device/" + std::string(thing) + "/config"),
+      discovery_(std::string(prefix) + "/device/" + node_id(thing) + "/config"),
       status_(std::string(prefix) + "/status"),
       driver_(base_ + "/driver"),
       profile_(base_ + "/profile"),
@@ -28,6 +28,18 @@ bool is_node_id(std::string_view text) noexcept {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
            c == '-';
   });
+}
+
+bool is_thing(std::string_view text) noexcept {
+  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+    return c == ':' || is_node_id(std::string_view(&c, 1));
+  });
+}
+
+std::string node_id(std::string_view thing) {
+  std::string node(thing);
+  std::replace(node.begin(), node.end(), ':', '_');
+  return node;
 }
 
 bool is_topic_level(std::string_view text) noexcept {

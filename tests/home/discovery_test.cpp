@@ -45,6 +45,21 @@ TEST(HomeTopics, NodeIdsAndTopicLevelsRefuseWildcardsAndSeparators) {
   EXPECT_FALSE(is_topic_level("#"));
 }
 
+TEST(HomeTopics, AThingWithAColonKeepsItInItsTopicsAndIsANodeIdWithAnUnderscore) {
+  EXPECT_TRUE(is_thing("fleet:car-7"));
+  EXPECT_FALSE(is_thing("car/7"));
+  EXPECT_FALSE(is_thing("car+"));
+  const HomeTopics topics("homeassistant", "fleet:car-7");
+  EXPECT_EQ(topics.discovery(), "homeassistant/device/fleet_car-7/config");
+  EXPECT_EQ(topics.availability(), "cabind/fleet:car-7/availability");
+  HomeOptions o = options();
+  o.thing = "fleet:car-7";
+  const auto payload = nlohmann::json::parse(discovery_payload(o, topics));
+  EXPECT_EQ(payload["dev"]["ids"], nlohmann::json::array({"cabind_fleet_car-7"}));
+  EXPECT_EQ(payload["cmps"]["driver"]["uniq_id"], "cabind_fleet_car-7_driver");
+  EXPECT_EQ(payload["cmps"]["driver"]["stat_t"], "cabind/fleet:car-7/driver");
+}
+
 TEST(HomeDiscovery, CarriesEveryFieldDeviceBasedDiscoveryRequires) {
   const HomeOptions o = options();
   const HomeTopics topics(o.prefix, o.thing);

@@ -61,7 +61,7 @@ struct HomeCounters {
 
 class HomeAssistant final : public bridge::MessageHandler {
  public:
-  // Throws std::invalid_argument when the thing is not a node id ([A-Za-z0-9_-]+) or a
+  // Throws std::invalid_argument when the thing is not [A-Za-z0-9:_-]+ (mqtt.thing) or a
   // profile id cannot be one topic level.
   HomeAssistant(HomeOptions options, bridge::Transport& transport, CommandTarget& target);
 

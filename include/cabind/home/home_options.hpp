@@ -13,8 +13,8 @@
 namespace cabind::home {
 
 struct HomeOptions {
-  // This car, one MQTT topic level ([A-Za-z0-9_-], as Home Assistant's node_id): the
-  // client id / AWS IoT thing name. Topics are cabind/<thing>/...
+  // This car, one MQTT topic level ([A-Za-z0-9:_-], vehicle.yaml's mqtt.thing): the AWS IoT
+  // thing name. Topics are cabind/<thing>/...; Home Assistant's node id is node_id(thing).
   std::string thing;
   std::string prefix = "homeassistant";  // Home Assistant's discovery prefix
   // Outputs a command from home may set (vehicle.yaml's allow-list); anything else is

@@ -2,7 +2,8 @@
 // Every MQTT topic the home module uses, built from opaque ids only:
 //
 //   cabind/<thing>/availability          online | offline (the client's will), retained
-//   <prefix>/device/<thing>/config       Home Assistant device discovery, retained
+//   <prefix>/device/<node>/config        Home Assistant device discovery, retained
+//                                        (<node>: node_id(thing))
 //   <prefix>/status                      Home Assistant's birth/will: online -> rediscover
 //   cabind/<thing>/presence/<profile>    ON | OFF, retained
 //   cabind/<thing>/driver                {"event_type":"arrived"|"left","driver":"<profile>"}
@@ -46,6 +47,11 @@ class HomeTopics {
 
 // One MQTT topic level Home Assistant accepts as a node id: [A-Za-z0-9_-]+.
 [[nodiscard]] bool is_node_id(std::string_view text) noexcept;
+// A thing name as vehicle.yaml's mqtt.thing allows it (AWS IoT): [A-Za-z0-9:_-]+.
+[[nodiscard]] bool is_thing(std::string_view text) noexcept;
+// The thing as Home Assistant's node id and in unique ids: every ':' becomes '_'
+// ("car:7" -> "car_7"). The cabind/<thing>/... topics keep the thing as it is.
+[[nodiscard]] std::string node_id(std::string_view thing);
 // A profile id or event name fit for one topic level: non-empty, no '/', '+', '#' or NUL.
 [[nodiscard]] bool is_topic_level(std::string_view text) noexcept;
 
