@@ -52,7 +52,7 @@ TEST_P(HomeCommandRequestMalformed, IsRefusedWithItsReason) {
 }
 
 INSTANTIATE_TEST_SUITE_P(
-    Cases, HomeCommandRequestMalformed,
+    Home, HomeCommandRequestMalformed,
     ::testing::Values(Malformed{"{\"id\":", "not JSON", false},
                       Malformed{"[1,2]", "not a JSON object", false},
                       Malformed{R"({"output":"X","value":1})", "\"id\"", false},

@@ -214,7 +214,7 @@ TEST_P(HomeAssistantRefuses, ReplyingWithTheReasonCountingItAndChangingNothingEl
 }
 
 INSTANTIATE_TEST_SUITE_P(
-    Cases, HomeAssistantRefuses,
+    Home, HomeAssistantRefuses,
     ::testing::Values(
         Refusal{R"({"id":"n1","output":"Vehicle.Cabin.HVAC.Station.Row1.Passenger.Temperature",)"
                 R"("value":21})",
