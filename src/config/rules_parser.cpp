@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <set>
+#include <string>
 #include <utility>
 
 #include "cabind/config/yaml_reader.hpp"
@@ -10,6 +11,10 @@
 namespace cabind::config {
 
 namespace {
+
+// A published event stays small: it is one MQTT message per firing.
+constexpr std::size_t kMaxPublishFields = 16;
+constexpr std::size_t kMaxPublishText = 256;
 
 // The single key of a one-key mapping such as {signal: X} or {set: Y, value: Z}'s "set".
 const YamlNode* only_key(const YamlNode& map) {
@@ -134,15 +139,17 @@ class RulesParser {
   }
 
   std::optional<Action> action(const YamlNode& node) {
-    const auto map = read_.fields(node, {"set", "value", "recall_seat", "navigate"}, "an action");
+    const auto map =
+        read_.fields(node, {"set", "value", "recall_seat", "navigate", "publish"}, "an action");
     if (!map) return std::nullopt;
     const YamlNode* set = map->get("set");
     const YamlNode* recall = map->get("recall_seat");
     const YamlNode* navigate = map->get("navigate");
-    const int kinds =
-        (set != nullptr ? 1 : 0) + (recall != nullptr ? 1 : 0) + (navigate != nullptr ? 1 : 0);
+    const YamlNode* publish = map->get("publish");
+    const int kinds = (set != nullptr ? 1 : 0) + (recall != nullptr ? 1 : 0) +
+                      (navigate != nullptr ? 1 : 0) + (publish != nullptr ? 1 : 0);
     if (kinds != 1) {
-      read_.error(node, "an action takes exactly one of set, recall_seat, navigate");
+      read_.error(node, "an action takes exactly one of set, recall_seat, navigate, publish");
       return std::nullopt;
     }
     const YamlNode* value = map->get("value");
@@ -150,6 +157,7 @@ class RulesParser {
       read_.error(*value, "'value' belongs to a 'set' action");
       return std::nullopt;
     }
+    if (publish != nullptr) return publish_event(*publish);
     if (set != nullptr) {
       auto output = read_.name(*set);
       const YamlNode* given = read_.required(*map, "value", "a set action");
@@ -176,6 +184,78 @@ class RulesParser {
       return std::nullopt;
     }
     return Action{Navigate{std::move(*name), read_.at(*navigate)}};
+  }
+
+  // publish: {event: <name>, fields: {<name>: <string | number | boolean>, ...}}
+  std::optional<Action> publish_event(const YamlNode& node) {
+    const auto map = read_.fields(node, {"event", "fields"}, "publish");
+    if (!map) return std::nullopt;
+    const YamlNode* event = read_.required(*map, "event", "publish");
+    if (event == nullptr) return std::nullopt;
+    PublishEvent result;
+    auto name = read_.name(*event);
+    if (!name) return std::nullopt;
+    result.event = std::move(*name);
+    result.where = read_.at(*event);
+    const YamlNode* fields = map->get("fields");
+    if (fields == nullptr) return Action{std::move(result)};
+    if (!read_.is_mapping(*fields, "publish.fields")) return std::nullopt;
+    if (fields->children.size() / 2 > kMaxPublishFields) {
+      read_.error(*fields, "publish.fields: at most " + std::to_string(kMaxPublishFields) +
+                               " fields, found " + std::to_string(fields->children.size() / 2));
+      return std::nullopt;
+    }
+    for (std::size_t i = 0; i + 1 < fields->children.size(); i += 2) {
+      auto field = publish_field(*fields->children[i], *fields->children[i + 1]);
+      if (!field) return std::nullopt;
+      result.fields.push_back(std::move(*field));
+    }
+    return Action{std::move(result)};
+  }
+
+  std::optional<PublishField> publish_field(const YamlNode& key, const YamlNode& value) {
+    auto name = read_.name(key);
+    if (!name) return std::nullopt;
+    if (*name == "driver") {
+      read_.error(key,
+                  "publish.fields: 'driver' is added by cabind (the active driver's "
+                  "opaque id); name the field otherwise");
+      return std::nullopt;
+    }
+    auto constant = publish_value(value);
+    if (!constant) return std::nullopt;
+    return PublishField{std::move(*name), std::move(*constant), read_.at(value)};
+  }
+
+  // true/false, a number, or a string (quote one YAML would read otherwise).
+  std::optional<PublishValue> publish_value(const YamlNode& node) {
+    if (node.kind != YamlNode::Kind::scalar) {
+      read_.error(
+          node, "a publish field takes a string, a number or true/false, found " + describe(node));
+      return std::nullopt;
+    }
+    if (node.is_plain_scalar() && (node.value == "true" || node.value == "false")) {
+      return PublishValue{node.value == "true"};
+    }
+    if (node.is_plain_scalar() && looks_like_number(node.value)) {
+      const auto number = read_.number(node, -1e15, 1e15);
+      if (!number) return std::nullopt;
+      return PublishValue{*number};
+    }
+    auto text = read_.string(node);
+    if (!text) return std::nullopt;
+    if (text->size() > kMaxPublishText) {
+      read_.error(node, "a publish field's text is at most " + std::to_string(kMaxPublishText) +
+                            " characters, found " + std::to_string(text->size()));
+      return std::nullopt;
+    }
+    return PublishValue{std::move(*text)};
+  }
+
+  static bool looks_like_number(std::string_view text) {
+    if (text.empty()) return false;
+    const auto c = static_cast<unsigned char>(text.front());
+    return std::isdigit(c) != 0 || c == '-' || c == '+' || c == '.';
   }
 
   // recall_seat: profile | <slot 1..8> | {seat: <seat>, slot: profile | <slot 1..8>}

@@ -42,6 +42,8 @@ std::string_view to_string(AuditKind kind) noexcept {
       return "unauthentic";
     case AuditKind::secoc_alarm:
       return "secoc_alarm";
+    case AuditKind::published:
+      return "published";
   }
   return "?";
 }
@@ -73,6 +75,10 @@ std::string format_audit_fields(const AuditEvent& event) {
     const bool interlock = event.kind == AuditKind::blocked && event.expression != nullptr;
     line += interlock ? ": by interlock " : ": ";
     line += event.detail;
+  }
+  if (!event.payload.empty()) {
+    line += ' ';
+    line += event.payload;
   }
   if (event.expression != nullptr) {
     rules::Explanation explanation = event.explanation;

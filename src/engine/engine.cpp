@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 #include <bit>
+#include <cmath>
+#include <limits>
 #include <stdexcept>
 #include <string>
 #include <variant>
@@ -464,6 +466,17 @@ void Engine::run_action(std::size_t r, const ActionPlan& action, const rules::Ev
     case ActionKind::navigate:
       navigate(r, action, now);
       return;
+    case ActionKind::publish:
+      // Views into the plan: nothing is rendered or copied here; the bridge builds the
+      // message after the batch.
+      audit_.record(AuditEvent{
+          .time = now,
+          .kind = AuditKind::published,
+          .rule = rule.name,
+          .output = driver != nullptr ? std::string_view(driver->id) : std::string_view(),
+          .detail = action.event,
+          .payload = action.fields});
+      return;
   }
 }
 
@@ -500,21 +513,64 @@ void Engine::report_unknown(std::size_t r, std::size_t output, std::string_view 
 // Within a pass the highest-priority rule setting an output wins; equal priorities keep
 // the earlier rule. The loser is audited `overridden`.
 void Engine::propose(std::size_t r, std::size_t output, double value, can::Timestamp now) noexcept {
-  const RulePlan& rule = plan_.rules[r];
+  propose_as(r, plan_.rules[r].priority, output, value, now);
+}
+
+// `r` is kNoIndex for a command from home (Engine::command), which is alone in its pass.
+void Engine::propose_as(std::size_t r, int priority, std::size_t output, double value,
+                        can::Timestamp now) noexcept {
   PendingSet& pending = pending_[output];
-  const bool loses = pending.set && pending.priority >= rule.priority;
+  const bool loses = pending.set && pending.priority >= priority;
   if (pending.set) {
     audit_.record(AuditEvent{.time = now,
                              .kind = AuditKind::overridden,
-                             .rule = loses ? rule.name : plan_.rules[pending.rule].name,
+                             .rule = loses ? rule_name(r) : rule_name(pending.rule),
                              .output = plan_.outputs[output].name,
-                             .detail = loses ? plan_.rules[pending.rule].name : rule.name,
+                             .detail = loses ? rule_name(pending.rule) : rule_name(r),
                              .value = loses ? value : pending.value,
                              .has_value = true});
   }
   if (loses) return;
-  pending = PendingSet{true, rule.priority, value, r};
+  pending = PendingSet{true, priority, value, r};
   pending_words_[output / 64] |= std::uint64_t{1} << (output % 64);
+}
+
+std::string_view Engine::rule_name(std::size_t r) const noexcept {
+  return r == kNoIndex ? kCommandFromHome : std::string_view(plan_.rules[r].name);
+}
+
+std::optional<std::size_t> Engine::output_index(std::string_view name) const noexcept {
+  for (std::size_t o = 0; o < plan_.outputs.size(); ++o) {
+    if (plan_.outputs[o].name == name) return o;
+  }
+  return std::nullopt;
+}
+
+// The rule path, as one pass of its own: propose, commit (range clamp, interlock at the
+// send), so a command from home can do nothing a rule could not. A command its interlock
+// blocks is not kept waiting: it is cancelled and refused, so a seat never moves later
+// because somebody at home asked while the car was moving.
+CommandResult Engine::command(std::string_view output, double value, can::Timestamp now) noexcept {
+  const std::optional<std::size_t> o = output_index(output);
+  if (!o) return {CommandOutcome::unknown_output, "no such output"};
+  if (!std::isfinite(value)) return {CommandOutcome::invalid_value, "the value is not finite"};
+  advance(now);  // staleness and timers first: the interlock judges what holds now
+  CommandResult result{CommandOutcome::accepted, {}, value};
+  if (const auto& range = plan_.outputs[*o].range) {
+    result.value = std::clamp(value, range->min, range->max);
+    if (result.value != value) result.reason = "clamped to the output's range";
+  }
+  propose_as(kNoIndex, std::numeric_limits<int>::max(), *o, value, now_);
+  commit(now_);
+  if (actuator_.phase(*o) == Phase::blocked) {
+    actuator_.cancel(*o, "a command from home is not kept waiting", now_);
+    const int interlock = actuator_.spec(*o).interlock;
+    return {CommandOutcome::blocked,
+            interlock >= 0 ? plan_.interlocks[static_cast<std::size_t>(interlock)].name
+                           : std::string_view("blocked"),
+            result.value};
+  }
+  return result;
 }
 
 // Only the outputs a rule set in this pass are visited, in output order (as a scan of every
@@ -536,7 +592,7 @@ void Engine::commit_output(std::size_t o, const rules::EvalContext& ctx,
   PendingSet& pending = pending_[o];
   pending.set = false;
   const OutputPlan& output = plan_.outputs[o];
-  const std::string_view rule = plan_.rules[pending.rule].name;
+  const std::string_view rule = rule_name(pending.rule);
   double value = pending.value;
   if (output.range) {
     const double clamped = std::clamp(value, output.range->min, output.range->max);

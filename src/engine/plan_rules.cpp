@@ -1,5 +1,9 @@
 // PlanBuilder: rules, their triggers and actions, and which slots re-evaluate which rules.
 #include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
 #include <utility>
 #include <variant>
 
@@ -7,6 +11,24 @@
 #include "plan_builder.hpp"
 
 namespace cabind::engine {
+
+namespace {
+
+// Rendered once, at load time: firing the action then only points at this text.
+std::string fields_json(const config::PublishEvent& publish) {
+  nlohmann::ordered_json fields = nlohmann::ordered_json::object();
+  for (const config::PublishField& field : publish.fields) {
+    const auto* number = std::get_if<double>(&field.value);
+    if (number != nullptr && std::trunc(*number) == *number && std::abs(*number) < 1e15) {
+      fields[field.name] = static_cast<std::int64_t>(*number);  // 80, not 80.0
+    } else {
+      std::visit([&](const auto& value) { fields[field.name] = value; }, field.value);
+    }
+  }
+  return fields.dump();
+}
+
+}  // namespace
 
 void PlanBuilder::add_rules() {
   for (const config::Rule& rule : config_.rules)
@@ -55,6 +77,10 @@ std::optional<ActionPlan> PlanBuilder::action(const config::Rule& rule,
                                               const config::Action& action) {
   if (const auto* recall_action = std::get_if<config::RecallSeat>(&action)) {
     return recall(*recall_action);
+  }
+  if (const auto* publish = std::get_if<config::PublishEvent>(&action)) {
+    return ActionPlan{
+        .kind = ActionKind::publish, .event = publish->event, .fields = fields_json(*publish)};
   }
   if (const auto* navigate = std::get_if<config::Navigate>(&action)) {
     if (plan_.latitude == kNoIndex || plan_.longitude == kNoIndex) {

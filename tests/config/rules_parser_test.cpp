@@ -49,6 +49,29 @@ TEST(RulesParser, ReadsEveryTriggerAndActionForm) {
   EXPECT_EQ(std::get<Navigate>(rule_d.actions[0]).favourite, "work");
 }
 
+TEST(RulesParser, ReadsAPublishActionWithConstantFieldsInFileOrder) {
+  diag::Diagnostics d;
+  const auto rules = parse_rules(R"(rules:
+  - name: tell_home
+    on: driver_identified
+    do:
+      - publish: { event: arrived_home, fields: { lights: "on", level: 80, welcome: true, code: "007" } }
+      - publish: { event: plain }
+)",
+                                 "r.yaml", d);
+  ASSERT_TRUE(rules) << d.to_string();
+  const auto& publish = std::get<PublishEvent>((*rules)[0].actions[0]);
+  EXPECT_EQ(publish.event, "arrived_home");
+  EXPECT_EQ(publish.where.line, 5U);
+  ASSERT_EQ(publish.fields.size(), 4U);
+  EXPECT_EQ(publish.fields[0].name, "lights");
+  EXPECT_EQ(std::get<std::string>(publish.fields[0].value), "on");
+  EXPECT_EQ(std::get<double>(publish.fields[1].value), 80.0);
+  EXPECT_TRUE(std::get<bool>(publish.fields[2].value));
+  EXPECT_EQ(std::get<std::string>(publish.fields[3].value), "007");  // quoted: a string
+  EXPECT_TRUE(std::get<PublishEvent>((*rules)[0].actions[1]).fields.empty());
+}
+
 TEST(RulesParser, AnEmptyListIsValid) {
   diag::Diagnostics d;
   const auto rules = parse_rules("rules: []\n", "r.yaml", d);

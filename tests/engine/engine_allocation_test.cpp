@@ -38,8 +38,12 @@ class CountingBus final : public can::Bus {
 
 class CountingSink final : public AuditSink {
  public:
-  void record(const AuditEvent&) noexcept override { ++events; }
+  void record(const AuditEvent& event) noexcept override {
+    ++events;
+    if (event.kind == AuditKind::published) ++published;
+  }
   std::size_t events = 0;
+  std::size_t published = 0;
 };
 
 can::Frame frame(const char* text, double seconds) {
@@ -50,8 +54,8 @@ can::Frame frame(const char* text, double seconds) {
 
 class EngineAllocation : public ::testing::Test {
  protected:
-  EngineAllocation() {
-    auto loaded = config::load(CABIND_SOURCE_DIR "/config/demo/vehicle.yaml");
+  explicit EngineAllocation(const char* vehicle = CABIND_SOURCE_DIR "/config/demo/vehicle.yaml") {
+    auto loaded = config::load(vehicle);
     EXPECT_TRUE(loaded.ok()) << loaded.diagnostics.to_string();
     config_ = std::move(*loaded.config);
     diag::Diagnostics diagnostics;
@@ -165,6 +169,32 @@ TEST_F(EngineAllocation, DriverChangesFiringRulesAndSendingAllocateNothing) {
   EXPECT_GT(bus_.sent - sent_before, static_cast<std::size_t>(kChanges));
   std::printf("driver change (4 rules, ~3 frames sent): %.0f ns/change\n",
               static_cast<double>(std::chrono::nanoseconds(elapsed).count()) / kChanges);
+}
+
+// tests/home/data: the same vehicle with a rule that publishes `arrived_home` for the home.
+class EngineAllocationHome : public EngineAllocation {
+ protected:
+  EngineAllocationHome() : EngineAllocation(CABIND_SOURCE_DIR "/tests/home/data/vehicle.yaml") {}
+};
+
+TEST_F(EngineAllocationHome, APublishActionAndACommandFromHomeAllocateNothing) {
+  double t = 1.0;
+  const auto change_driver = [&](int i) {
+    engine_->on_frame(frame("150#00000000", t));
+    engine_->on_frame(frame(i % 2 ? "121#0100" : "121#0200", t));
+    engine_->on_frame(frame("121#0000", t));
+    engine_->command("Vehicle.Cabin.HVAC.Station.Row1.Driver.Temperature", 20 + i % 5,
+                     can::Timestamp(std::chrono::nanoseconds(static_cast<std::int64_t>(t * 1e9))));
+  };
+  for (int i = 0; i < 4; ++i, t += 0.06)
+    change_driver(i);  // warm up
+  constexpr int kChanges = 500;
+  const std::size_t published_before = sink_.published;
+  const std::size_t allocations_before = test_support::allocation_count();
+  for (int i = 0; i < kChanges; ++i, t += 0.06)
+    change_driver(i);
+  EXPECT_EQ(test_support::allocation_count() - allocations_before, 0U);
+  EXPECT_EQ(sink_.published - published_before, static_cast<std::size_t>(kChanges));
 }
 
 TEST_F(EngineAllocation, LearningOnTheFramePathAllocatesNothingAndReachesTheStoreAfterADrain) {

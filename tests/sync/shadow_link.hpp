@@ -10,23 +10,9 @@
 
 #include "cabind/bridge/transport.hpp"
 #include "fake_shadow_service.hpp"
+#include "topic_match.hpp"
 
 namespace cabind::testing {
-
-inline bool topic_matches(std::string_view filter, std::string_view topic) {
-  while (true) {
-    const auto f_end = filter.find('/');
-    const auto t_end = topic.find('/');
-    const std::string_view f = filter.substr(0, f_end);
-    const std::string_view t = topic.substr(0, t_end);
-    if (f == "#") return true;
-    if (f != "+" && f != t) return false;
-    if (f_end == std::string_view::npos || t_end == std::string_view::npos)
-      return f_end == std::string_view::npos && t_end == std::string_view::npos;
-    filter.remove_prefix(f_end + 1);
-    topic.remove_prefix(t_end + 1);
-  }
-}
 
 class ShadowLink final : public bridge::Transport {
  public:

@@ -218,7 +218,21 @@ struct Navigate {
   std::string favourite;  // empty = the profile's default for the weekday and time
   diag::Location where;
 };
-using Action = std::variant<SetOutput, RecallSeat, Navigate>;
+// `publish: { event: arrived_home, fields: { lights: "on", level: 80 } }`: tells the home
+// (MQTT, cabind/<thing>/event/<event>) that something happened. The fields are constants,
+// written out as a JSON object with the active driver's opaque id added as "driver".
+using PublishValue = std::variant<std::string, double, bool>;
+struct PublishField {
+  std::string name;
+  PublishValue value;
+  diag::Location where;
+};
+struct PublishEvent {
+  std::string event;  // a name: letters, digits, '_', '-', '.' (one MQTT topic level)
+  std::vector<PublishField> fields;  // file order, names unique, none named "driver"
+  diag::Location where;
+};
+using Action = std::variant<SetOutput, RecallSeat, Navigate, PublishEvent>;
 
 struct Rule {
   std::string name;

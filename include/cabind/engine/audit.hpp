@@ -41,10 +41,11 @@ enum class AuditKind : std::uint8_t {
   unauthentic,     // SecOC refused frames of a message (at most one per second per message);
                    // value: the message's failures so far; detail: the message
   secoc_alarm,     // a message's SecOC failures reached its alarm threshold in its window
+  published,       // a rule's `publish` action: detail = the event name, payload = its
+                   // fields as a JSON object (rendered at load time), output = the driver
 };
 // One past the last AuditKind, for tables indexed by kind.
-inline constexpr std::size_t audit_kind_count =
-    static_cast<std::size_t>(AuditKind::secoc_alarm) + 1;
+inline constexpr std::size_t audit_kind_count = static_cast<std::size_t>(AuditKind::published) + 1;
 
 [[nodiscard]] std::string_view to_string(AuditKind kind) noexcept;
 
@@ -64,6 +65,7 @@ struct AuditEvent {
   const rules::CompiledExpression* expression = nullptr;
   rules::Evaluation evaluation;
   rules::Explanation explanation;
+  std::string_view payload;  // published: the event's fields, a JSON object (plan-owned)
 };
 
 class AuditSink {

@@ -52,6 +52,22 @@
 
 namespace cabind::engine {
 
+// The name a command from home goes by in the audit (where a rule's name would be).
+inline constexpr std::string_view kCommandFromHome = "command from home";
+
+enum class CommandOutcome : std::uint8_t {
+  accepted,        // committed like a rule's set (clamped to the range; sent, or already so)
+  unknown_output,  // no output has that name
+  invalid_value,   // not a finite number
+  blocked,         // its interlock does not hold now; nothing was sent or kept
+};
+
+struct CommandResult {
+  CommandOutcome outcome = CommandOutcome::accepted;
+  std::string_view reason;  // blocked: the interlock's name; accepted: "" or the clamp
+  double value = 0.0;       // the value commanded, after the range clamp
+};
+
 struct LocalTime {
   int hour = -1;     // 0..23, -1 = unknown
   int minute = 0;    // 0..59
@@ -97,6 +113,13 @@ class Engine {
   // timeout passes), so the interlocks and rules that read one see it unknown; the signals
   // of the other buses are untouched.
   void on_bus_down(std::size_t bus) noexcept;
+  // A command from outside the car (a home automation, through the bridge's allow-list):
+  // advance(now), then the output is set as a rule's `set` action would be, alone in its
+  // pass: clamped to its range, its interlock judged at the send. A blocked command is
+  // cancelled (audited `blocked`, then `cancelled`) and refused, not kept for later.
+  // Audited with rule = kCommandFromHome. Off the frame path (between batches); does not
+  // allocate or throw.
+  CommandResult command(std::string_view output, double value, can::Timestamp now) noexcept;
   // Selects the profile with this id as the active driver without firing any rule (the
   // daemon keeps the driver across a reload). False when no profile has that id.
   bool restore_driver(std::string_view profile_id) noexcept;
@@ -181,6 +204,10 @@ class Engine {
                   can::Timestamp now) noexcept;
   void navigate(std::size_t rule, const ActionPlan& action, can::Timestamp now) noexcept;
   void propose(std::size_t rule, std::size_t output, double value, can::Timestamp now) noexcept;
+  void propose_as(std::size_t rule, int priority, std::size_t output, double value,
+                  can::Timestamp now) noexcept;
+  [[nodiscard]] std::string_view rule_name(std::size_t rule) const noexcept;
+  [[nodiscard]] std::optional<std::size_t> output_index(std::string_view name) const noexcept;
   void report_unknown(std::size_t rule, std::size_t output, std::string_view detail,
                       can::Timestamp now) noexcept;
   void commit(can::Timestamp now) noexcept;

@@ -42,7 +42,7 @@ namespace cabind::engine {
 inline constexpr std::size_t kNoIndex = static_cast<std::size_t>(-1);
 inline constexpr std::uint32_t kNoSlot = UINT32_MAX;
 
-enum class ActionKind : std::uint8_t { set, recall, navigate };
+enum class ActionKind : std::uint8_t { set, recall, navigate, publish };
 
 struct ActionPlan {
   ActionKind kind = ActionKind::set;
@@ -50,6 +50,8 @@ struct ActionPlan {
   std::optional<rules::CompiledExpression> value;  // set
   std::optional<std::uint8_t> slot;                // recall: fixed slot, else the profile's
   std::string favourite;  // navigate: name; empty or "default" = by weekday and time
+  std::string event;      // publish: the event name
+  std::string fields;     // publish: its fields as a JSON object, e.g. {"lights":"on"}
 };
 
 enum class TriggerKind : std::uint8_t {
