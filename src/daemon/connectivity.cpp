@@ -34,6 +34,20 @@ json sync_json(const sync::ShadowSyncCounters& c, const store::SqliteSyncQueue& 
           {"queue_write_errors", queue.write_errors()}};
 }
 
+json home_json(const home::HomeCounters& c) {
+  return {{"discoveries", c.discoveries},
+          {"events", c.events},
+          {"commands_accepted", c.commands_accepted},
+          {"commands_refused", c.commands_refused},
+          {"oversized", c.oversized},
+          {"malformed", c.malformed},
+          {"not_allowed", c.not_allowed},
+          {"unknown_output", c.unknown_output},
+          {"blocked", c.blocked},
+          {"invalid_value", c.invalid_value},
+          {"queue_full", c.queue_full}};
+}
+
 }  // namespace
 
 bridge::MqttOptions mqtt_options(const config::Mqtt& mqtt) {
@@ -99,6 +113,23 @@ void Connectivity::changed(std::string_view profile, std::string_view output, do
   if (sync_ && sync::valid_shadow_name(profile)) sync_->changed(profile, output, value);
 }
 
+void Connectivity::enable_home(home::HomeOptions options, home::CommandTarget& target) {
+  home_ = std::make_unique<home::HomeAssistant>(std::move(options), client_, target);
+  // Two prefixes, one handler: the router tells it of each session once.
+  router_.add(home_->topics().status(), *home_);
+  router_.add(home_->topics().command(), *home_);
+  home_->start();
+}
+
+void Connectivity::on_audit(const engine::AuditEvent& event) {
+  if (home_) home_->on_audit(event);
+}
+
+void Connectivity::on_temperatures(const engine::Engine& engine,
+                                   std::chrono::steady_clock::time_point now) {
+  if (home_) home_->on_temperatures(home::temperatures_of(engine, home_->options()), now);
+}
+
 json Connectivity::status() const {
   const bridge::MqttStatus s = client_.status();
   json result{{"broker", std::string(settings_.tls ? "mqtts://" : "mqtt://") + settings_.host +
@@ -110,6 +141,7 @@ json Connectivity::status() const {
               {"client", client_json(s)},
               {"unrouted", router_.unrouted()}};
   result["sync"] = sync_ ? sync_json(sync_->counters(), *queue_) : json(nullptr);
+  result["home_assistant"] = home_ ? home_json(home_->counters()) : json(nullptr);
   return result;
 }
 

@@ -8,8 +8,10 @@
 
 #include "bus_port.hpp"
 #include "cabind/config/loader.hpp"
+#include "cabind_build_info.hpp"
 #include "connectivity.hpp"
 #include "generation.hpp"
+#include "home_command_target.hpp"
 #include "reporting_preferences.hpp"
 
 namespace cabind::daemon {
@@ -191,6 +193,12 @@ void Service::start_bridge() {
   try {
     connectivity_ = std::make_unique<Connectivity>(io_, *active_->config.mqtt, options_.state_dir,
                                                    std::move(hooks));
+    if (active_->config.mqtt->home_assistant.enabled) {
+      home_target_ = std::make_unique<HomeCommandTarget>(
+          [this]() -> engine::Engine& { return *active_->engine; },
+          [this] { after_home_command(); });
+      connectivity_->enable_home(home_options(), *home_target_);
+    }
     connectivity_->start();
   } catch (const std::exception& e) {
     // The cabin works without the bridge: say why, and run without it.
@@ -206,6 +214,28 @@ void Service::start_bridge() {
     });
   }
   connectivity_->track(active_->config.profiles);
+}
+
+// What Home Assistant is told of this car: the thing, the allow-list, the profile ids (as
+// loaded at start: a reload does not change the entities Home Assistant was given).
+home::HomeOptions Service::home_options() const {
+  const config::Mqtt& mqtt = *active_->config.mqtt;
+  home::HomeOptions options;
+  options.thing = mqtt.thing;
+  options.prefix = mqtt.home_assistant.prefix;
+  options.commands = mqtt.home_assistant.commands;
+  for (const auto& profile : active_->config.profiles.profiles())
+    options.profiles.push_back(profile.id);
+  options.software_version = build_info::version;
+  return options;
+}
+
+// A command from home was decided: store what it taught, report what it did.
+void Service::after_home_command() noexcept {
+  guarded("command from home", [this] {
+    if (!active_->engine->learned().empty()) store_learned();
+  });
+  report_decisions();
 }
 
 void Service::reload_for_sync() {
@@ -377,6 +407,7 @@ void Service::report(const engine::AuditEvent& event) {
   // the engine decides on every frame and `status` asks rarely (RecentDecisions).
   recent_.keep(event);
   if (web_) web_->event(event);
+  if (connectivity_) connectivity_->on_audit(event);
   const bool log = take_log_slot();
   // Building and serialising the event was half of the daemon's instructions per frame
   // (callgrind, docs/performance.md): do it only when a client has subscribed.
@@ -421,6 +452,7 @@ void Service::advance_engine() {
   active_->engine->advance(can::Timestamp(now.time_since_epoch()));
   if (!active_->engine->learned().empty()) store_learned();
   if (!pending_audit_.empty()) report_decisions();
+  if (connectivity_) connectivity_->on_temperatures(*active_->engine, now);
   if (const auto interval = notifier_.watchdog_interval(); interval && now >= next_watchdog_) {
     notifier_.watchdog();
     next_watchdog_ = now + *interval;

@@ -63,5 +63,23 @@ TEST(MessageRouter, ConnectionEventsReachEveryHandler) {
   EXPECT_EQ(home.disconnects, 1);
 }
 
+TEST(MessageRouter, AHandlerUnderTwoPrefixesHearsOfTheSessionOnceAndOfEachMessageOnce) {
+  MessageRecorder home;
+  MessageRecorder sync;
+  MessageRouter router;
+  router.add("homeassistant/status", home);
+  router.add("$aws/", sync);
+  router.add("cabind/car/command", home);
+  router.on_connected();
+  router.on_disconnected();
+  EXPECT_EQ(home.connects, 1);
+  EXPECT_EQ(home.disconnects, 1);
+  EXPECT_EQ(sync.connects, 1);
+  router.on_message({"cabind/car/command", "{}", 1, false});
+  router.on_message({"homeassistant/status", "online", 1, false});
+  EXPECT_EQ(home.messages.size(), 2U);
+  EXPECT_TRUE(sync.messages.empty());
+}
+
 }  // namespace
 }  // namespace cabind::bridge

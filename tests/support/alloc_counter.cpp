@@ -10,6 +10,12 @@
 namespace {
 
 std::atomic<std::size_t> allocations{0};
+thread_local std::size_t thread_allocations = 0;
+
+void count() noexcept {
+  allocations.fetch_add(1, std::memory_order_relaxed);
+  ++thread_allocations;
+}
 
 }  // namespace
 
@@ -19,6 +25,10 @@ std::size_t allocation_count() noexcept {
   return allocations.load(std::memory_order_relaxed);
 }
 
+std::size_t thread_allocation_count() noexcept {
+  return thread_allocations;
+}
+
 }  // namespace cabind::test_support
 
 // GCC pairs the replaced operator new with the free() in the replaced delete and warns; the
@@ -26,7 +36,7 @@ std::size_t allocation_count() noexcept {
 #pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 
 void* operator new(std::size_t size) {
-  allocations.fetch_add(1, std::memory_order_relaxed);
+  count();
   if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
   throw std::bad_alloc();
 }
@@ -34,7 +44,7 @@ void* operator new[](std::size_t size) {
   return operator new(size);
 }
 void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
-  allocations.fetch_add(1, std::memory_order_relaxed);
+  count();
   return std::malloc(size == 0 ? 1 : size);
 }
 void* operator new[](std::size_t size, const std::nothrow_t& tag) noexcept {

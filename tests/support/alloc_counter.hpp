@@ -12,6 +12,8 @@ namespace cabind::test_support {
 
 // Allocations (every operator new and new[] call) made by the process so far.
 [[nodiscard]] std::size_t allocation_count() noexcept;
+// Those made by the calling thread so far (a path's own, when other threads allocate too).
+[[nodiscard]] std::size_t thread_allocation_count() noexcept;
 
 // The allocations made while `body` runs.
 template <typename Body>

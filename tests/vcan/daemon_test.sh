@@ -20,6 +20,8 @@ cleanup() {
   pkill -f "notify-listener $work" 2>/dev/null || true
   pkill candump 2>/dev/null || true
   pkill cangen 2>/dev/null || true
+  pkill -f "mosquitto_sub -h 127.0.0.1 -p 18830" 2>/dev/null || true
+  pkill -f "mosquitto -c $work/mosquitto.conf" 2>/dev/null || true
 }
 trap cleanup EXIT
 
@@ -489,6 +491,61 @@ driver = s["driver"]
 print("web: driver", driver["id"], "by", driver["source"], "; body", round(body["fps"]), "frames/s")
 ' || fail "the snapshot is not what the bus says"
   "$cabinctl" metrics | grep -Eq "^web\.not_found[: =]+1$" || fail "metrics do not count the 404: $("$cabinctl" metrics | grep '^web')"
+}
+
+# MQTT and Home Assistant (mqtt: in vehicle.yaml) with a real mosquitto in the VM, a home
+# listening with mosquitto_sub: Alice's fob on vcan0 -> her presence, the arrived event and
+# the active profile at home within 1 s of the fob frame; kill -9 -> the broker publishes
+# cabind's will (offline); a restart -> online again.
+case_mqtt() {
+  local port=18830 thing=car-1
+  printf 'listener %s 127.0.0.1\nallow_anonymous true\npersistence false\n' "$port" >"$work/mosquitto.conf"
+  /usr/sbin/mosquitto -c "$work/mosquitto.conf" >"$work/mosquitto.log" 2>&1 &
+  wait_for 20 mosquitto_pub -h 127.0.0.1 -p "$port" -t probe -m x || fail "mosquitto did not start"
+  mosquitto_sub -h 127.0.0.1 -p "$port" -q 1 -F '%U %t %p' -t 'cabind/#' -t 'homeassistant/#' \
+    >"$work/home.log" &
+  wait_for 20 sh -c "mosquitto_pub -h 127.0.0.1 -p $port -t cabind/probe -m x; grep -q ' cabind/probe ' '$work/home.log'" ||
+    fail "mosquitto_sub did not subscribe"
+  printf '%s\n' "mqtt: { url: \"mqtt://127.0.0.1:$port\", thing: $thing, shadow: { enabled: false }," \
+    "        home_assistant: { commands: [Vehicle.Cabin.HVAC.Station.Row1.Driver.Temperature] } }" \
+    >>"$work/config/vehicle.yaml"
+  start_cabind
+  wait_ready
+  wait_for 10 grep -q " cabind/$thing/availability online" "$work/home.log" || fail "no online on the availability topic"
+  wait_for 10 grep -q " homeassistant/device/$thing/config " "$work/home.log" || fail "no discovery"
+  grep " homeassistant/device/$thing/config " "$work/home.log" | head -n 1 | cut -d' ' -f3- |
+    /usr/bin/python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert d["dev"]["ids"] and d["o"]["name"] and d["avty_t"].endswith("/availability"), d
+for name, c in d["cmps"].items():
+    assert c["p"] and c["uniq_id"], (name, c)
+assert "presence_alice" in d["cmps"], sorted(d["cmps"])
+' || fail "the discovery payload lacks a required field"
+  send_parked_car
+  listen "$work/fob.log" vcan0,120:7FF
+  present_fob 3
+  wait_for 10 grep -q " cabind/$thing/presence/alice ON" "$work/home.log" || fail "no presence for alice at home"
+  wait_for 10 grep -q " cabind/$thing/driver .*\"arrived\".*\"alice\"" "$work/home.log" || fail "no arrived event"
+  wait_for 10 grep -q " cabind/$thing/profile alice" "$work/home.log" || fail "the active profile is not alice"
+  if grep -q "Alice" "$work/home.log"; then fail "a name left the car: $(grep Alice "$work/home.log")"; fi
+  /usr/bin/python3 - "$work/fob.log" "$work/home.log" "$thing" <<'PY' || fail "presence later than 1 s after the fob frame"
+import sys
+fob = float(open(sys.argv[1]).readline().split()[0].strip("()"))
+at = next(float(l.split()[0]) for l in open(sys.argv[2])
+          if l.split()[1:3] == [f"cabind/{sys.argv[3]}/presence/alice", "ON"])
+print(f"mqtt: fob frame -> presence at home {1e3 * (at - fob):.1f} ms (includes the 200 ms debounce)")
+sys.exit(0 if at - fob < 1.0 else 1)
+PY
+  kill -9 "$pid"
+  wait "$pid" 2>/dev/null || true
+  pid=""
+  wait_for 10 grep -q " cabind/$thing/availability offline" "$work/home.log" || fail "no will (offline) after kill -9"
+  start_cabind
+  wait_ready
+  wait_for 10 sh -c "[ \$(grep -c ' cabind/$thing/availability online' '$work/home.log') -ge 2 ]" ||
+    fail "no online after the restart"
+  echo "mqtt: discovery, presence, arrived and profile at home; offline after kill -9, online after restart"
 }
 
 "case_$case_name"

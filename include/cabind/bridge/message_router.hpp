@@ -7,12 +7,14 @@
 //   router.add("$aws/things/car-42/shadow/", sync);
 //   router.add("homeassistant/", home);
 //   // "$aws/things/car-42/shadow/name/alice/get/accepted" -> sync only
-//   // on_connected(), on_disconnected() -> every handler, in the order added
+//   // on_connected(), on_disconnected() -> every handler once, in the order added (a
+//   // handler added under two prefixes, as Home Assistant is, hears of it once)
 //
 // A message goes to every handler whose prefix starts its topic (an empty prefix takes
 // every message); one no handler takes is counted. Pure logic, no I/O.
 // Threading: the client's (the daemon's io_context thread). The handlers must outlive it.
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <utility>
@@ -34,6 +36,8 @@ class MessageRouter final : public MessageHandler {
   [[nodiscard]] std::uint64_t unrouted() const noexcept { return unrouted_; }
 
  private:
+  [[nodiscard]] bool first_route_of(std::size_t index) const noexcept;
+
   std::vector<std::pair<std::string, MessageHandler*>> routes_;
   std::uint64_t unrouted_ = 0;
 };

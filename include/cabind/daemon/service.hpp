@@ -55,6 +55,7 @@
 #include "cabind/engine/audit.hpp"
 #include "cabind/engine/engine.hpp"
 #include "cabind/engine/preference_store.hpp"
+#include "cabind/home/home_options.hpp"
 #include "cabind/store/sqlite_preference_store.hpp"
 #include "cabind/web/live_feed.hpp"
 
@@ -78,6 +79,7 @@ class ConfigError : public std::runtime_error {
 };
 
 class Connectivity;              // connectivity.hpp
+class HomeCommandTarget;         // home_command_target.hpp
 class ReportingPreferenceStore;  // reporting_preferences.hpp
 
 class Service final : public engine::AuditSink {
@@ -136,6 +138,10 @@ class Service final : public engine::AuditSink {
   void start_bridge();
   // A remote profile was stored, or a driver deleted: reload once, after this handler.
   void reload_for_sync();
+  // Home Assistant (`mqtt.home_assistant`): what it is told of the car, and what follows
+  // each command from home.
+  [[nodiscard]] home::HomeOptions home_options() const;
+  void after_home_command() noexcept;
   // Logs and publishes the decisions recorded during a batch, after its frames are out.
   void report_decisions() noexcept;
   void report(const engine::AuditEvent& event);
@@ -191,6 +197,7 @@ class Service final : public engine::AuditSink {
   bool stopping_ = false;
   bool sync_reload_pending_ = false;
   int exit_code_ = 0;
+  std::unique_ptr<HomeCommandTarget> home_target_;  // commands from home, on active_'s engine
   // Last: destroyed first, so that nothing it calls back into is gone.
   std::unique_ptr<Connectivity> connectivity_;
 };

@@ -80,6 +80,7 @@ class HomeAssistant final : public bridge::MessageHandler {
 
   [[nodiscard]] const HomeCounters& counters() const noexcept { return counters_; }
   [[nodiscard]] const HomeTopics& topics() const noexcept { return topics_; }
+  [[nodiscard]] const HomeOptions& options() const noexcept { return options_; }
   [[nodiscard]] const std::string& active_profile() const noexcept { return active_; }
 
  private:
