@@ -18,6 +18,27 @@ bool is_space(char c) noexcept {
 
 }  // namespace
 
+// The same walk as the lexer's over a string body, copying what it keeps.
+std::string string_value(const Token& token) {
+  const std::string_view body = token.text;
+  if (!token.escaped) return std::string(body);
+  std::string value;
+  value.reserve(body.size());
+  for (std::size_t i = 0; i < body.size(); ++i) {
+    const char c = body[i];
+    const char after = i + 1 < body.size() ? body[i + 1] : '\0';
+    if (c == '\\' && (after == '"' || after == '\\')) {
+      value.push_back(after);
+      ++i;
+    } else if (c == '\r') {  // a string's line ends read as '\n' whatever the convention
+      if (after != '\n') value.push_back('\n');
+    } else {
+      value.push_back(c);
+    }
+  }
+  return value;
+}
+
 char Lexer::peek(std::size_t ahead) const noexcept {
   return pos_ + ahead < text_.size() ? text_[pos_ + ahead] : '\0';
 }
@@ -36,9 +57,32 @@ void Lexer::advance() noexcept {
   ++pos_;
 }
 
+void Lexer::advance_within_line(std::size_t count) noexcept {
+  pos_ += count;
+  column_ += static_cast<std::uint32_t>(count);
+}
+
+// Names and numbers never span a line: scanned without the line bookkeeping of advance().
+void Lexer::skip_while_ident_char() noexcept {
+  std::size_t end = pos_;
+  while (end < text_.size() && is_ident_char(text_[end]))
+    ++end;
+  advance_within_line(end - pos_);
+}
+
+void Lexer::skip_while_digit() noexcept {
+  std::size_t end = pos_;
+  while (end < text_.size() && is_digit(text_[end]))
+    ++end;
+  advance_within_line(end - pos_);
+}
+
 void Lexer::skip_space_and_comments() noexcept {
   while (pos_ < text_.size()) {
-    if (is_space(peek())) {
+    const char c = peek();
+    if (c == ' ' || c == '\t') {
+      advance_within_line(1);
+    } else if (is_space(c)) {
       advance();
     } else if (peek() == '/' && peek(1) == '/') {  // some tools write line comments
       while (pos_ < text_.size() && peek() != '\n' && peek() != '\r')
@@ -63,36 +107,31 @@ Token Lexer::next() {
   const bool signed_number =
       (c == '-' || c == '+') && (is_digit(peek(1)) || (peek(1) == '.' && is_digit(peek(2))));
   if (is_ident_start(c)) {
-    while (is_ident_char(peek()))
-      advance();
+    skip_while_ident_char();
     token.kind = TokenKind::identifier;
   } else if (is_digit(c) || signed_number || (c == '.' && is_digit(peek(1)))) {
-    if (signed_number) advance();
+    if (signed_number) advance_within_line(1);
     // Digits, a fraction, an exponent; a trailing letter is left for the parser to reject.
     while (is_digit(peek()) || peek() == '.')
-      advance();
+      advance_within_line(1);
     if ((peek() == 'e' || peek() == 'E') &&
         (is_digit(peek(1)) || ((peek(1) == '-' || peek(1) == '+') && is_digit(peek(2))))) {
-      advance();
-      if (peek() == '-' || peek() == '+') advance();
-      while (is_digit(peek()))
-        advance();
+      advance_within_line(1);
+      if (peek() == '-' || peek() == '+') advance_within_line(1);
+      skip_while_digit();
     }
     // "0x1F" and "12abc" are not DBC numbers: swallow the rest so the error names it whole.
-    while (is_ident_char(peek()))
-      advance();
+    skip_while_ident_char();
     token.kind = TokenKind::number;
   } else if (c == '"') {
     advance();
     const std::size_t body = pos_;
     while (pos_ < text_.size() && peek() != '"') {
       if (peek() == '\\' && (peek(1) == '"' || peek(1) == '\\')) {
+        token.escaped = true;
         advance();
-      }
-      if (peek() == '\r') {  // a string's line ends read as '\n' whatever the convention
-        if (peek(1) != '\n') token.value.push_back('\n');
-      } else {
-        token.value.push_back(peek());
+      } else if (peek() == '\r') {
+        token.escaped = true;
       }
       advance();
     }

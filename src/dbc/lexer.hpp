@@ -17,11 +17,15 @@ enum class TokenKind : std::uint8_t { identifier, number, string, punct, invalid
 struct Token {
   TokenKind kind = TokenKind::end;
   std::string_view text;  // as in the source; for strings without the quotes
-  std::string value;      // strings with escapes resolved
   std::uint32_t line = 0;
   std::uint32_t column = 0;
   bool unterminated = false;  // a string that reached the end of the text
+  bool escaped = false;       // a string with an escape or a CR: see string_value()
 };
+
+// A string token's value: its text with `\"` and `\\` resolved and line ends read as '\n'.
+// Only strings that need it are copied twice: the lexer returns views, never copies.
+[[nodiscard]] std::string string_value(const Token& token);
 
 class Lexer {
  public:
@@ -37,6 +41,9 @@ class Lexer {
  private:
   void skip_space_and_comments() noexcept;
   void advance() noexcept;
+  void advance_within_line(std::size_t count) noexcept;  // over bytes known not to end a line
+  void skip_while_ident_char() noexcept;
+  void skip_while_digit() noexcept;
   [[nodiscard]] char peek(std::size_t ahead = 0) const noexcept;
 
   std::string_view text_;
