@@ -63,16 +63,10 @@ void Lexer::advance_within_line(std::size_t count) noexcept {
 }
 
 // Names and numbers never span a line: scanned without the line bookkeeping of advance().
-void Lexer::skip_while_ident_char() noexcept {
+template <typename IsPart>
+void Lexer::skip_within_line(IsPart is_part) noexcept {
   std::size_t end = pos_;
-  while (end < text_.size() && is_ident_char(text_[end]))
-    ++end;
-  advance_within_line(end - pos_);
-}
-
-void Lexer::skip_while_digit() noexcept {
-  std::size_t end = pos_;
-  while (end < text_.size() && is_digit(text_[end]))
+  while (end < text_.size() && is_part(text_[end]))
     ++end;
   advance_within_line(end - pos_);
 }
@@ -107,21 +101,20 @@ Token Lexer::next() {
   const bool signed_number =
       (c == '-' || c == '+') && (is_digit(peek(1)) || (peek(1) == '.' && is_digit(peek(2))));
   if (is_ident_start(c)) {
-    skip_while_ident_char();
+    skip_within_line(is_ident_char);
     token.kind = TokenKind::identifier;
   } else if (is_digit(c) || signed_number || (c == '.' && is_digit(peek(1)))) {
     if (signed_number) advance_within_line(1);
     // Digits, a fraction, an exponent; a trailing letter is left for the parser to reject.
-    while (is_digit(peek()) || peek() == '.')
-      advance_within_line(1);
+    skip_within_line([](char d) { return is_digit(d) || d == '.'; });
     if ((peek() == 'e' || peek() == 'E') &&
         (is_digit(peek(1)) || ((peek(1) == '-' || peek(1) == '+') && is_digit(peek(2))))) {
       advance_within_line(1);
       if (peek() == '-' || peek() == '+') advance_within_line(1);
-      skip_while_digit();
+      skip_within_line(is_digit);
     }
     // "0x1F" and "12abc" are not DBC numbers: swallow the rest so the error names it whole.
-    skip_while_ident_char();
+    skip_within_line(is_ident_char);
     token.kind = TokenKind::number;
   } else if (c == '"') {
     advance();

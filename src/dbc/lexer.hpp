@@ -42,8 +42,9 @@ class Lexer {
   void skip_space_and_comments() noexcept;
   void advance() noexcept;
   void advance_within_line(std::size_t count) noexcept;  // over bytes known not to end a line
-  void skip_while_ident_char() noexcept;
-  void skip_while_digit() noexcept;
+  // Over bytes that satisfy is_part (never a line end), without advance()'s bookkeeping.
+  template <typename IsPart>
+  void skip_within_line(IsPart is_part) noexcept;
   [[nodiscard]] char peek(std::size_t ahead = 0) const noexcept;
 
   std::string_view text_;

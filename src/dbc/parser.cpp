@@ -81,6 +81,22 @@ struct SignalKeyHash {
   }
 };
 
+// A signal appended to its message before the parser knows it keeps it: removed again
+// (a thrown StatementError included) unless keep() is called.
+class TentativeSignal {
+ public:
+  explicit TentativeSignal(std::vector<Signal>* signals) noexcept : signals_(signals) {}
+  TentativeSignal(const TentativeSignal&) = delete;
+  TentativeSignal& operator=(const TentativeSignal&) = delete;
+  ~TentativeSignal() {
+    if (signals_ != nullptr) signals_->pop_back();
+  }
+  void keep() noexcept { signals_ = nullptr; }
+
+ private:
+  std::vector<Signal>* signals_;
+};
+
 // A signal written with a bare "m" (no value); what it means depends on its message.
 struct BareMultiplexIndicator {
   std::size_t message = 0;
@@ -497,7 +513,14 @@ class Parser {
 
   // SG_ InCarTemp m3 : 7|8@0- (0.5,-40) [-40|87.5] "degC" HVAC,Cluster
   void signal(const Token& keyword) {
-    Signal s;
+    // Built in place at the end of its message's signals (a Signal is not moved or copied);
+    // taken out again if the line is broken or the signal refused.
+    std::vector<Signal>* owner = skipping_signals_ || current_message_ == no_message
+                                     ? nullptr
+                                     : &database_.messages[current_message_].signals;
+    Signal outside;  // a signal of no message: parsed for its errors, then dropped
+    Signal& s = owner != nullptr ? owner->emplace_back() : outside;
+    TentativeSignal tentative(owner);
     s.line = keyword.line;
     s.column = keyword.column;
     const std::string_view name = current_.text;  // a view of the text: a stable map key
@@ -550,30 +573,35 @@ class Parser {
       diagnostics_.error(here(keyword), "signal '" + s.name + "' outside any BO_ message");
       return;
     }
-    add_signal(std::move(s), name, keyword, length, bare_multiplex_indicator);
+    if (add_signal(s, name, keyword, length, bare_multiplex_indicator)) tentative.keep();
   }
 
   // Positions stay tokens until a diagnostic needs them: a Location copies the file name.
-  void add_signal(Signal&& s, std::string_view name, const Token& keyword, const Token& length,
+  // s is the last of its message's signals; false: it is refused.
+  bool add_signal(Signal& s, std::string_view name, const Token& keyword, const Token& length,
                   bool bare_multiplex_indicator) {
     Message& m = database_.messages[current_message_];
+    const std::size_t index = m.signals.size() - 1;
     if (s.length > 64) {
       // J1939 files describe multi-frame strings as one long field; no frame decodes it.
       warn(here(length), "signal '" + s.name + "' is " + std::to_string(s.length) +
                              " bits long; cabind decodes signals of 1 to 64 bits: signal ignored");
-      return;
+      return false;
     }
-    if (const auto it = signal_index_.find({current_message_, name}); it != signal_index_.end()) {
+    // One hash of the name: inserted now, taken out again if the signal is refused.
+    const auto [it, inserted] = signal_index_.try_emplace(SignalKey{current_message_, name}, index);
+    if (!inserted) {
       warn(here(keyword), "duplicate signal name '" + s.name + "' in message '" + m.name +
                               "' (first defined at line " +
                               std::to_string(m.signals[it->second].line) +
                               "): this one is ignored");
-      return;
+      return false;
     }
     const detail::BitLayout layout = detail::layout_of(s);
     if (!layout.fits) {
+      signal_index_.erase(it);
       warn(here(keyword), placement(s) + " lies beyond a 64-byte frame: signal ignored");
-      return;
+      return false;
     }
     if (layout.end_position > 8U * m.size) {
       warn(here(keyword), placement(s) + " lies outside its " + std::to_string(m.size) +
@@ -581,11 +609,10 @@ class Parser {
                               "': kept, but it never decodes from a frame of that size");
       s.outside_message = true;
     }
-    signal_index_.emplace(SignalKey{current_message_, name}, m.signals.size());
     if (bare_multiplex_indicator) {
-      bare_indicators_.push_back({current_message_, m.signals.size(), here(keyword)});
+      bare_indicators_.push_back({current_message_, index, here(keyword)});
     }
-    m.signals.push_back(std::move(s));
+    return true;
   }
 
   static std::string placement(const Signal& s) {
