@@ -42,6 +42,8 @@ class Lexer {
   void skip_space_and_comments() noexcept;
   void advance() noexcept;
   void advance_within_line(std::size_t count) noexcept;  // over bytes known not to end a line
+  // Up to the closing quote (or the end); true if the body needs string_value()'s rewriting.
+  bool skip_string_body() noexcept;
   // Over bytes that satisfy is_part (never a line end), without advance()'s bookkeeping.
   template <typename IsPart>
   void skip_within_line(IsPart is_part) noexcept;
