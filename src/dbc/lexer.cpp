@@ -50,6 +50,26 @@ std::string string_value(const Token& token) {
   return value;
 }
 
+std::size_t Lexer::count_lines_starting_with(std::string_view keyword) const noexcept {
+  const auto line_end = [this](std::size_t i) {
+    while (i < text_.size() && text_[i] != '\n' && text_[i] != '\r')
+      ++i;
+    return i;
+  };
+  std::size_t count = 0;
+  for (std::size_t i = line_end(pos_); i < text_.size(); i = line_end(i)) {
+    while (i < text_.size() && is_space(text_[i]))
+      ++i;
+    if (text_.compare(i, keyword.size(), keyword) != 0 || i + keyword.size() >= text_.size() ||
+        !is_space(text_[i + keyword.size()])) {
+      break;
+    }
+    ++count;
+    i += keyword.size();
+  }
+  return count;
+}
+
 char Lexer::peek(std::size_t ahead) const noexcept {
   return pos_ + ahead < text_.size() ? text_[pos_ + ahead] : '\0';
 }
@@ -114,6 +134,10 @@ void Lexer::skip_space_and_comments() noexcept {
     const char c = peek();
     if (c == ' ' || c == '\t') {
       advance_within_line(1);
+    } else if (c == '\n') {
+      ++pos_;
+      ++line_;
+      column_ = 1;
     } else if (is_space(c)) {
       advance();
     } else if (peek() == '/' && peek(1) == '/') {  // some tools write line comments
@@ -159,7 +183,7 @@ Token Lexer::next() {
     const std::size_t body = pos_;
     token.escaped = skip_string_body();
     token.kind = TokenKind::string;
-    token.text = text_.substr(body, pos_ - body);
+    token.text = std::string_view(text_.data() + body, pos_ - body);
     if (pos_ >= text_.size()) {
       token.unterminated = true;
     } else {
@@ -174,7 +198,7 @@ Token Lexer::next() {
     advance();
     token.kind = TokenKind::invalid;
   }
-  token.text = text_.substr(start, pos_ - start);
+  token.text = std::string_view(text_.data() + start, pos_ - start);
   return token;
 }
 

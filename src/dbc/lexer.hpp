@@ -34,6 +34,10 @@ class Lexer {
   // The next token; TokenKind::end at the end of the text, forever.
   [[nodiscard]] Token next();
 
+  // How many of the lines ahead, from the next one on, start with `keyword` and a blank
+  // (however indented), up to the first line that does not: a hint for reserve().
+  [[nodiscard]] std::size_t count_lines_starting_with(std::string_view keyword) const noexcept;
+
   // Where the text not yet read starts: right after the last token returned by next().
   [[nodiscard]] std::uint32_t line() const noexcept { return line_; }
   [[nodiscard]] std::uint32_t column() const noexcept { return column_; }

@@ -508,6 +508,11 @@ class Parser {
     current_message_ = database_.messages.size();
     by_raw_id_.emplace(raw_id, current_message_);
     by_name_.emplace(name, current_message_);
+    // Its SG_ lines follow it: room for all of them at once, so that no Signal is moved.
+    // (current_ is the first of them, already read from the lexer).
+    if (current_.kind == TokenKind::identifier && current_.text == "SG_") {
+      m.signals.reserve(1 + lexer_.count_lines_starting_with("SG_"));
+    }
     database_.messages.push_back(std::move(m));
   }
 
