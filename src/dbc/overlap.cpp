@@ -51,16 +51,7 @@ class OverlapFinder {
     for (std::size_t i = 0; i < message.signals.size(); ++i) {
       const Signal& s = message.signals[i];
       bits_.push_back(layout_of(s).bits);
-      const auto [it, added] = index.try_emplace(group_key(s), groups_.size());
-      if (added) {
-        Group group;
-        if (!s.multiplexor.empty()) {
-          group.multiplexor = &s.multiplexor;
-          group.ranges = &s.mux_ranges;
-        }
-        groups_.push_back(std::move(group));
-      }
-      add_to_group(groups_[it->second], i);
+      add_to_group(groups_[group_of(s, index)], i);
     }
   }
 
@@ -92,6 +83,23 @@ class OverlapFinder {
   }
 
  private:
+  // The group of a signal, a new one for a new key. Most signals have no multiplexor: their
+  // group is found without building a key.
+  std::size_t group_of(const Signal& s, std::map<std::string, std::size_t>& index) {
+    if (s.multiplexor.empty() && plain_group_ != no_group) return plain_group_;
+    const auto [it, added] = index.try_emplace(group_key(s), groups_.size());
+    if (added) {
+      Group group;
+      if (!s.multiplexor.empty()) {
+        group.multiplexor = &s.multiplexor;
+        group.ranges = &s.mux_ranges;
+      }
+      groups_.push_back(std::move(group));
+    }
+    if (s.multiplexor.empty()) plain_group_ = it->second;
+    return it->second;
+  }
+
   // Within a group every member can be on the wire with every other.
   void add_to_group(Group& group, std::size_t signal) {
     if ((group.bits & bits_[signal]).any()) report(signal, first_overlapping(group, signal));
@@ -160,8 +168,10 @@ class OverlapFinder {
     found_.push_back({signal, first});
   }
 
+  static constexpr std::size_t no_group = std::numeric_limits<std::size_t>::max();
   std::vector<Bits> bits_;
   std::vector<Group> groups_;
+  std::size_t plain_group_ = no_group;  // the group of the signals without a multiplexor
   std::vector<bool> reported_;
   std::vector<Overlap> found_;
 };

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <limits>
 #include <map>
+#include <optional>
 #include <sstream>
 #include <system_error>
 #include <unordered_map>
@@ -78,6 +79,22 @@ struct SignalKeyHash {
   std::size_t operator()(const SignalKey& key) const noexcept {
     return std::hash<std::string_view>{}(key.name) ^ (key.message * 0x9E37'79B9'7F4A'7C15ULL);
   }
+};
+
+// A signal appended to its message before the parser knows it keeps it: removed again
+// (a thrown StatementError included) unless keep() is called.
+class TentativeSignal {
+ public:
+  explicit TentativeSignal(std::vector<Signal>* signals) noexcept : signals_(signals) {}
+  TentativeSignal(const TentativeSignal&) = delete;
+  TentativeSignal& operator=(const TentativeSignal&) = delete;
+  ~TentativeSignal() {
+    if (signals_ != nullptr) signals_->pop_back();
+  }
+  void keep() noexcept { signals_ = nullptr; }
+
+ private:
+  std::vector<Signal>* signals_;
 };
 
 // A signal written with a bare "m" (no value); what it means depends on its message.
@@ -199,12 +216,14 @@ class Parser {
   }
 
   // A statement cut short is reported where it ends, not at the next line's first token.
-  [[noreturn]] void fail(const Token& token, const std::string& expected) {
+  [[noreturn]] void fail(const Token& token, std::string_view expected) {
     if (&token == &current_ && token.line > previous_line_) {
-      diagnostics_.error(end_of_previous(), "expected " + expected + ", found end of line");
+      diagnostics_.error(end_of_previous(),
+                         "expected " + std::string(expected) + ", found end of line");
       throw StatementError{};
     }
-    diagnostics_.error(here(token), "expected " + expected + ", found " + describe(token));
+    diagnostics_.error(here(token),
+                       "expected " + std::string(expected) + ", found " + describe(token));
     throw StatementError{};
   }
 
@@ -244,40 +263,63 @@ class Parser {
     return name_chars && (ec != std::errc{} || end != text.data() + text.size());
   }
 
-  std::string expect_identifier(const std::string& what) {
+  std::string expect_identifier(std::string_view what) { return std::string(expect_name(what)); }
+
+  // A name as a view of the text, for names that are only looked up.
+  std::string_view expect_name(std::string_view what) {
     if (!at_name()) fail(current_, what);
-    return std::string(take().text);
+    return take().text;
   }
 
-  std::string expect_string(const std::string& what) {
+  std::string expect_string(std::string_view what) {
     if (current_.kind != TokenKind::string) fail(current_, what);
     if (current_.unterminated) {
       diagnostics_.error(here(current_), "unterminated string (missing closing '\"')");
       take();
       throw StatementError{};
     }
-    return take().value;
+    return detail::string_value(take());
   }
 
-  double expect_number(const std::string& what) {
+  double expect_number(std::string_view what) {
     if (current_.kind != TokenKind::number) fail(current_, what);
     std::string_view text = current_.text;
     if (!text.empty() && text.front() == '+') text.remove_prefix(1);
+    if (const auto exact = small_integer(text)) {
+      take();
+      return *exact;
+    }
     double value = 0.0;
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
     if (ec != std::errc{} || end != text.data() + text.size() || !std::isfinite(value)) {
-      fail(current_, what + " (a finite decimal number)");
+      fail(current_, std::string(what) + " (a finite decimal number)");
     }
     take();
     return value;
   }
 
+  // Most factors, offsets and limits are short integers ("1", "0", "-40", "255"): read
+  // exactly as an integer, which a double holds exactly below 2^53, without from_chars(double).
+  static std::optional<double> small_integer(std::string_view text) noexcept {
+    const bool negative = !text.empty() && text.front() == '-';
+    const std::string_view digits = text.substr(negative ? 1 : 0);
+    if (digits.empty() || digits.size() > 15) return std::nullopt;
+    std::int64_t value = 0;
+    for (const char c : digits) {
+      if (c < '0' || c > '9') return std::nullopt;
+      value = value * 10 + (c - '0');
+    }
+    // "-0" stays the double -0.0 that from_chars reads.
+    return negative ? -static_cast<double>(value) : static_cast<double>(value);
+  }
+
   // A signal's [min|max]. Generated J1939 files write limits beyond a double's range
   // ("4.446E+481" for a 1600-bit field); they are read as the largest finite double.
-  double expect_limit(const std::string& what) {
+  double expect_limit(std::string_view what) {
     if (current_.kind != TokenKind::number) fail(current_, what);
     std::string_view text = current_.text;
     if (!text.empty() && text.front() == '+') text.remove_prefix(1);
+    if (small_integer(text)) return expect_number(what);
     double value = 0.0;
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
     if (ec == std::errc::result_out_of_range && end == text.data() + text.size()) {
@@ -286,7 +328,8 @@ class Parser {
                         text.find("-", text.find_first_of("eE")) != std::string_view::npos;
       value = tiny ? 0.0 : (negative ? -1.0 : 1.0) * std::numeric_limits<double>::max();
       warn(here(current_),
-           what + " " + std::string(current_.text) + " is beyond the range of a double: read as " +
+           std::string(what) + " " + std::string(current_.text) +
+               " is beyond the range of a double: read as " +
                (tiny ? std::string("0")
                      : std::string(negative ? "-" : "") + "1.7976931348623157e308"));
       take();
@@ -295,26 +338,26 @@ class Parser {
     return expect_number(what);
   }
 
-  std::uint64_t expect_unsigned(const std::string& what, std::uint64_t max) {
+  std::uint64_t expect_unsigned(std::string_view what, std::uint64_t max) {
     if (current_.kind != TokenKind::number) fail(current_, what);
     const std::string_view text = current_.text;
     std::uint64_t value = 0;
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
     if (ec != std::errc{} || end != text.data() + text.size() || value > max) {
-      fail(current_, what + " (an integer from 0 to " + std::to_string(max) + ")");
+      fail(current_, std::string(what) + " (an integer from 0 to " + std::to_string(max) + ")");
     }
     take();
     return value;
   }
 
-  std::int64_t expect_integer(const std::string& what) {
+  std::int64_t expect_integer(std::string_view what) {
     if (current_.kind != TokenKind::number) fail(current_, what);
     std::string_view text = current_.text;
     if (!text.empty() && text.front() == '+') text.remove_prefix(1);
     std::int64_t value = 0;
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
     if (ec != std::errc{} || end != text.data() + text.size())
-      fail(current_, what + " (an integer)");
+      fail(current_, std::string(what) + " (an integer)");
     take();
     return value;
   }
@@ -465,12 +508,24 @@ class Parser {
     current_message_ = database_.messages.size();
     by_raw_id_.emplace(raw_id, current_message_);
     by_name_.emplace(name, current_message_);
+    // Its SG_ lines follow it: room for all of them at once, so that no Signal is moved.
+    // (current_ is the first of them, already read from the lexer).
+    if (current_.kind == TokenKind::identifier && current_.text == "SG_") {
+      m.signals.reserve(1 + lexer_.count_lines_starting_with("SG_"));
+    }
     database_.messages.push_back(std::move(m));
   }
 
   // SG_ InCarTemp m3 : 7|8@0- (0.5,-40) [-40|87.5] "degC" HVAC,Cluster
   void signal(const Token& keyword) {
-    Signal s;
+    // Built in place at the end of its message's signals (a Signal is not moved or copied);
+    // taken out again if the line is broken or the signal refused.
+    std::vector<Signal>* owner = skipping_signals_ || current_message_ == no_message
+                                     ? nullptr
+                                     : &database_.messages[current_message_].signals;
+    Signal outside;  // a signal of no message: parsed for its errors, then dropped
+    Signal& s = owner != nullptr ? owner->emplace_back() : outside;
+    TentativeSignal tentative(owner);
     s.line = keyword.line;
     s.column = keyword.column;
     const std::string_view name = current_.text;  // a view of the text: a stable map key
@@ -523,42 +578,51 @@ class Parser {
       diagnostics_.error(here(keyword), "signal '" + s.name + "' outside any BO_ message");
       return;
     }
-    add_signal(std::move(s), name, here(keyword), here(length), bare_multiplex_indicator);
+    if (add_signal(s, name, keyword, length, bare_multiplex_indicator)) tentative.keep();
   }
 
-  void add_signal(Signal s, std::string_view name, const diag::Location& where,
-                  const diag::Location& length, bool bare_multiplex_indicator) {
+  // Positions stay tokens until a diagnostic needs them: a Location copies the file name.
+  // s is the last of its message's signals; false: it is refused.
+  bool add_signal(Signal& s, std::string_view name, const Token& keyword, const Token& length,
+                  bool bare_multiplex_indicator) {
     Message& m = database_.messages[current_message_];
+    const std::size_t index = m.signals.size() - 1;
     if (s.length > 64) {
       // J1939 files describe multi-frame strings as one long field; no frame decodes it.
-      warn(length, "signal '" + s.name + "' is " + std::to_string(s.length) +
-                       " bits long; cabind decodes signals of 1 to 64 bits: signal ignored");
-      return;
+      warn(here(length), "signal '" + s.name + "' is " + std::to_string(s.length) +
+                             " bits long; cabind decodes signals of 1 to 64 bits: signal ignored");
+      return false;
     }
-    if (const auto it = signal_index_.find({current_message_, name}); it != signal_index_.end()) {
-      warn(where, "duplicate signal name '" + s.name + "' in message '" + m.name +
-                      "' (first defined at line " + std::to_string(m.signals[it->second].line) +
-                      "): this one is ignored");
-      return;
+    // One hash of the name: inserted now, taken out again if the signal is refused.
+    const auto [it, inserted] = signal_index_.try_emplace(SignalKey{current_message_, name}, index);
+    if (!inserted) {
+      warn(here(keyword), "duplicate signal name '" + s.name + "' in message '" + m.name +
+                              "' (first defined at line " +
+                              std::to_string(m.signals[it->second].line) +
+                              "): this one is ignored");
+      return false;
     }
     const detail::BitLayout layout = detail::layout_of(s);
-    const std::string placement = "signal '" + s.name + "' (start bit " +
-                                  std::to_string(s.start_bit) + ", " + std::to_string(s.length) +
-                                  " bits)";
     if (!layout.fits) {
-      warn(where, placement + " lies beyond a 64-byte frame: signal ignored");
-      return;
+      signal_index_.erase(it);
+      warn(here(keyword), placement(s) + " lies beyond a 64-byte frame: signal ignored");
+      return false;
     }
     if (layout.end_position > 8U * m.size) {
-      warn(where, placement + " lies outside its " + std::to_string(m.size) + "-byte message '" +
-                      m.name + "': kept, but it never decodes from a frame of that size");
+      warn(here(keyword), placement(s) + " lies outside its " + std::to_string(m.size) +
+                              "-byte message '" + m.name +
+                              "': kept, but it never decodes from a frame of that size");
       s.outside_message = true;
     }
-    signal_index_.emplace(SignalKey{current_message_, name}, m.signals.size());
     if (bare_multiplex_indicator) {
-      bare_indicators_.push_back({current_message_, m.signals.size(), where});
+      bare_indicators_.push_back({current_message_, index, here(keyword)});
     }
-    m.signals.push_back(std::move(s));
+    return true;
+  }
+
+  static std::string placement(const Signal& s) {
+    return "signal '" + s.name + "' (start bit " + std::to_string(s.start_bit) + ", " +
+           std::to_string(s.length) + " bits)";
   }
 
   // "M", "m12" or "m12M"; true for a bare "m" (tolerated, resolved once the message is read).
@@ -610,11 +674,11 @@ class Parser {
     return it == signal_index_.end() ? nullptr : &m.signals[it->second];
   }
 
-  Signal* signal_of(Message* m, const std::string& name, const Token& at) {
+  Signal* signal_of(Message* m, std::string_view name, const Token& at) {
     if (m == nullptr) return nullptr;
     if (Signal* s = find_signal_in(*m, name)) return s;
-    warn(here(at),
-         "reference to undefined signal '" + name + "' in message '" + m->name + "' ignored");
+    warn(here(at), "reference to undefined signal '" + std::string(name) + "' in message '" +
+                       m->name + "' ignored");
     return nullptr;
   }
 
@@ -634,21 +698,22 @@ class Parser {
         expect_terminator("CM_");
         return;
       }
-      const std::string object = expect_identifier("BU_, BO_, SG_, EV_ or a comment string");
+      const std::string_view object = expect_name("BU_, BO_, SG_, EV_ or a comment string");
       if (object == "BO_") {
         Message* m = message_by_raw_id(expect_message_id(), at);
         std::string text = expect_string("the comment string");
         if (m != nullptr) m->comment = std::move(text);
       } else if (object == "SG_") {
         Message* m = message_by_raw_id(expect_message_id(), at);
-        const std::string name = expect_identifier("a signal name");
+        const std::string_view name = expect_name("a signal name");
         std::string text = expect_string("the comment string");
         if (Signal* s = signal_of(m, name, at)) s->comment = std::move(text);
       } else if (object == "BU_" || object == "EV_") {
         expect_identifier("a name");
         expect_string("the comment string");
       } else {
-        diagnostics_.error(here(at), "expected BU_, BO_, SG_ or EV_, found '" + object + "'");
+        diagnostics_.error(here(at),
+                           "expected BU_, BO_, SG_ or EV_, found '" + std::string(object) + "'");
         throw StatementError{};
       }
     }
@@ -663,7 +728,7 @@ class Parser {
     AttributeDefinition definition;
     if (type == "ENUM") {
       while (current_.kind == TokenKind::string) {
-        definition.enum_values.push_back(take().value);
+        definition.enum_values.push_back(detail::string_value(take()));
         if (at_punct(',')) take();
       }
       expect_terminator("BA_DEF_");
@@ -695,7 +760,7 @@ class Parser {
     pending.name = expect_string("the attribute name");
     bool on_message_or_signal = false;
     if (current_.kind == TokenKind::identifier) {
-      const std::string object = std::string(take().text);
+      const std::string_view object = take().text;
       if (object == "BO_" || object == "SG_") {
         pending.raw_message_id = expect_message_id();
         if (object == "SG_") pending.signal = expect_identifier("a signal name");
@@ -703,7 +768,8 @@ class Parser {
       } else if (object == "BU_" || object == "EV_") {
         expect_identifier("a name");
       } else {
-        diagnostics_.error(pending.where, "expected BU_, BO_, SG_ or EV_, found '" + object + "'");
+        diagnostics_.error(pending.where,
+                           "expected BU_, BO_, SG_ or EV_, found '" + std::string(object) + "'");
         throw StatementError{};
       }
     }
@@ -733,7 +799,7 @@ class Parser {
       return;
     }
     Message* m = message_by_raw_id(expect_message_id(), at);
-    const std::string name = expect_identifier("a signal name");
+    const std::string_view name = expect_name("a signal name");
     std::vector<ValueDescription> values = value_list("VAL_");
     if (Signal* s = signal_of(m, name, at)) s->values = std::move(values);
   }
@@ -750,7 +816,7 @@ class Parser {
   void signal_value_type() {
     const Token at = current_;
     Message* m = message_by_raw_id(expect_message_id(), at);
-    const std::string name = expect_identifier("a signal name");
+    const std::string_view name = expect_name("a signal name");
     if (at_punct(':')) take();
     const Token kind = current_;
     const std::uint64_t type = expect_unsigned("value type 0, 1 (float32) or 2 (float64)", 2);
@@ -760,9 +826,10 @@ class Parser {
     s->value_type = type == 1 ? ValueType::float32 : ValueType::float64;
     const std::uint16_t needed = type == 1 ? 32 : 64;
     if (s->length != needed) {
-      diagnostics_.error(here(kind), "signal '" + name + "' is " + std::to_string(s->length) +
-                                         " bits, an IEEE " + (type == 1 ? "float32" : "float64") +
-                                         " needs " + std::to_string(needed));
+      diagnostics_.error(here(kind), "signal '" + std::string(name) + "' is " +
+                                         std::to_string(s->length) + " bits, an IEEE " +
+                                         (type == 1 ? "float32" : "float64") + " needs " +
+                                         std::to_string(needed));
     }
   }
 
@@ -797,8 +864,8 @@ class Parser {
   void multiplexer_values() {
     const Token at = current_;
     Message* m = message_by_raw_id(expect_message_id(), at);
-    const std::string name = expect_identifier("a signal name");
-    const std::string multiplexor = expect_identifier("the multiplexor signal name");
+    const std::string_view name = expect_name("a signal name");
+    const std::string_view multiplexor = expect_name("the multiplexor signal name");
     std::vector<MuxRange> ranges;
     while (current_.kind == TokenKind::number) {
       MuxRange range;
@@ -824,7 +891,7 @@ class Parser {
     expect_terminator("SG_MUL_VAL_");
     if (Signal* s = signal_of(m, name, at)) {
       if (s->mux_role != MuxRole::multiplexed && s->mux_role != MuxRole::multiplexed_multiplexor) {
-        diagnostics_.error(here(at), "SG_MUL_VAL_ for signal '" + name +
+        diagnostics_.error(here(at), "SG_MUL_VAL_ for signal '" + std::string(name) +
                                          "', which has no 'm<value>' multiplex indicator");
         return;
       }

@@ -183,6 +183,31 @@ TEST(TolerantDbcMeaning, TooLongSignalsAndDuplicateNamesAreDroppedTheFirstKept) 
   EXPECT_EQ(loaded(dup).messages[0].signals[0].start_bit, 8);
 }
 
+// Signals are built in place in their message: a refused or broken one must leave no
+// trace (no index entry, no half-built signal in the overlap check).
+TEST(TolerantDbcMeaning, ARefusedOrBrokenSignalLeavesNothingInItsMessage) {
+  const std::string head =
+      "BO_ 1 A: 8 E\n SG_ Far : 600|8@1+ (1,0) [0|0] \"\" E\n SG_ Far : 0|8@1+ (1,0) [0|0] "
+      "\"\" E\n";
+  const std::string next = " SG_ Next : 8|8@1+ (1,0) [0|0] \"\" E\n";
+  const ParseResult kept = parse(head + next, "t.dbc");
+  const Message& m = loaded(kept).messages.at(0);
+  ASSERT_EQ(m.signals.size(), 2U);
+  EXPECT_EQ(m.signals[0].name, "Far");
+  EXPECT_EQ(m.signals[0].start_bit, 0);
+  EXPECT_EQ(m.find_signal("Next"), &m.signals[1]);
+  EXPECT_EQ(kept.diagnostics.to_string(),
+            "t.dbc:2:2: warning: signal 'Far' (start bit 600, 8 bits) lies beyond a 64-byte "
+            "frame: signal ignored\n");
+
+  const ParseResult broken =
+      parse(head + " SG_ Broken : 8|8@1+ (1,0 [0|0] \"\" E\n" + next, "t.dbc");
+  EXPECT_FALSE(broken.ok());
+  EXPECT_EQ(broken.diagnostics.error_count(), 1U) << broken.diagnostics.to_string();
+  EXPECT_EQ(broken.diagnostics.to_string().find("overlaps"), std::string::npos)
+      << broken.diagnostics.to_string();
+}
+
 TEST(TolerantDbcMeaning, AFileWithoutAnyMessageIsAnError) {
   const ParseResult r = parse_file(data_dir / "no_messages.dbc");
   EXPECT_FALSE(r.ok());
