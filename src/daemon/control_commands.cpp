@@ -165,10 +165,14 @@ json Service::metrics() const {
   result["config"] = {{"reloads", reloads_}, {"reload_failures", reload_failures_}};
   result["daemon"] = {
       {"exceptions", exceptions_},
-      {"learned_overflow", learned_overflow_ + active_->engine->learned().overflow()}};
+      {"learned_overflow", learned_overflow_ + active_->engine->learned().overflow()},
+      {"decisions_not_reported", audit_overflow_total_},
+      {"decision_logs_suppressed", decision_log_.suppressed_total()}};
   if (connectivity_) result["bridge"] = bridge_status();
   result["store"] = {{"durable", durable_ != nullptr},
-                     {"write_errors", durable_ != nullptr ? durable_->write_errors() : 0U}};
+                     {"write_errors", durable_ != nullptr ? durable_->write_errors() : 0U},
+                     {"pending", durable_ != nullptr ? durable_->pending() : 0U},
+                     {"superseded", durable_ != nullptr ? durable_->superseded() : 0U}};
   if (control_) {
     const auto& s = control_->counters();
     result["control"] = {{"connections", s.connections},

@@ -68,7 +68,8 @@ Service::Service(boost::asio::io_context& io, ServiceOptions options, Notifier& 
       web_timer_(io),
       tick_timer_(io),
       identify_timer_(io),
-      signals_(io, SIGTERM, SIGINT, SIGHUP) {
+      signals_(io, SIGTERM, SIGINT, SIGHUP),
+      decision_log_(max_decision_logs_per_second) {
   if (options_.state_dir.empty()) {
     preferences_ = std::make_unique<engine::MemoryPreferenceStore>();
     spdlog::warn("no state directory: learned preferences are kept in memory only");
@@ -356,6 +357,7 @@ void Service::record(const engine::AuditEvent& event) noexcept {
     pending_audit_.push_back(event);
   } else {
     ++audit_overflow_;
+    ++audit_overflow_total_;
   }
 }
 
@@ -385,21 +387,11 @@ void Service::report_decisions() noexcept {
 // decision may be logged now.
 bool Service::take_log_slot() {
   if (!spdlog::should_log(spdlog::level::info)) return false;
-  const auto now = std::chrono::steady_clock::now();
-  if (now - log_window_start_ >= std::chrono::seconds(1)) {
-    if (log_suppressed_ > 0) {
-      spdlog::warn("{} decisions not logged in the last second (log rate limit)", log_suppressed_);
-    }
-    log_window_start_ = now;
-    log_lines_in_window_ = 0;
-    log_suppressed_ = 0;
+  const LogRateLimit::Slot slot = decision_log_.take(std::chrono::steady_clock::now());
+  if (slot.suppressed > 0) {
+    spdlog::warn("{} decisions not logged in the last second (log rate limit)", slot.suppressed);
   }
-  if (log_lines_in_window_ < max_decision_logs_per_second) {
-    ++log_lines_in_window_;
-    return true;
-  }
-  ++log_suppressed_;
-  return false;
+  return slot.log;
 }
 
 void Service::report(const engine::AuditEvent& event) {

@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
+
 #include "sqlite_statement.hpp"
 
 namespace cabind::store {
@@ -21,6 +23,10 @@ constexpr const char* schema =
     "  data_id INTEGER PRIMARY KEY,"
     "  counter INTEGER NOT NULL,"
     "  updated_at INTEGER NOT NULL DEFAULT (strftime('%s','now')));";
+
+// Commits at most this often unless flush() or flush_async() waits: under a flood of
+// learned values the writer makes ten transactions a second, not one per batch of frames.
+constexpr std::chrono::milliseconds min_commit_interval{100};
 
 }  // namespace
 
@@ -80,7 +86,27 @@ SqlitePreferenceStore::~SqlitePreferenceStore() {
 void SqlitePreferenceStore::learn(std::string_view profile_id, std::string_view output,
                                   double value) {
   cache_.learn(profile_id, output, value);
+  {
+    std::lock_guard lock(mutex_);
+    if (Row* queued = pending_preference(profile_id, output); queued != nullptr) {
+      queued->value = value;  // not yet taken by the writer: it commits the newest value
+      ++superseded_;
+      return;
+    }
+  }
   enqueue({std::string(profile_id), std::string(output), value});
+}
+
+SqlitePreferenceStore::Row* SqlitePreferenceStore::pending_preference(std::string_view profile_id,
+                                                                      std::string_view output) {
+  // From the newest row back: a forget of the driver ends the search (what was queued
+  // before it is erased by it; a value learned after it must follow it).
+  for (auto it = queue_.rbegin(); it != queue_.rend(); ++it) {
+    if (it->freshness || it->profile != profile_id) continue;
+    if (it->forget) return nullptr;
+    if (it->output == output) return &*it;
+  }
+  return nullptr;
 }
 
 void SqlitePreferenceStore::forget(std::string_view profile_id) {
@@ -97,6 +123,16 @@ std::optional<std::uint64_t> SqlitePreferenceStore::freshness(std::uint16_t data
 
 void SqlitePreferenceStore::keep_freshness(std::uint16_t data_id, std::uint64_t counter) {
   freshness_cache_.keep_freshness(data_id, counter);
+  {
+    std::lock_guard lock(mutex_);
+    for (Row& row : queue_) {
+      if (row.freshness && row.data_id == data_id) {
+        row.counter = counter;  // not yet taken by the writer: it commits the newest counter
+        ++superseded_;
+        return;
+      }
+    }
+  }
   Row row;
   row.freshness = true;
   row.data_id = data_id;
@@ -127,19 +163,27 @@ bool SqlitePreferenceStore::flush() {
   std::unique_lock lock(mutex_);
   const std::uint64_t target = queued_;
   const std::uint64_t errors_before = write_errors_;
+  if (committed_ < target) urgent_ = true;
+  wake_.notify_one();
   drained_.wait(lock, [&] { return committed_ >= target; });
   return write_errors_ == errors_before;
 }
 
 void SqlitePreferenceStore::flush_async(std::function<void(bool ok)> done) {
+  bool waiting = false;
   {
     std::lock_guard lock(mutex_);
     if (committed_ < queued_) {
       waiters_.push_back({queued_, write_errors_, std::move(done)});
-      return;
+      urgent_ = true;
+      waiting = true;
     }
   }
-  done(true);
+  if (waiting) {
+    wake_.notify_one();
+  } else {
+    done(true);
+  }
 }
 
 std::vector<SqlitePreferenceStore::Waiter> SqlitePreferenceStore::take_satisfied_waiters() {
@@ -160,6 +204,16 @@ std::uint64_t SqlitePreferenceStore::write_errors() const {
   return write_errors_;
 }
 
+std::size_t SqlitePreferenceStore::pending() const {
+  std::lock_guard lock(mutex_);
+  return queue_.size();
+}
+
+std::uint64_t SqlitePreferenceStore::superseded() const {
+  std::lock_guard lock(mutex_);
+  return superseded_;
+}
+
 void SqlitePreferenceStore::write_loop() {
   Statement upsert(db_,
                    "INSERT INTO preferences (profile, output, value) VALUES (?1, ?2, ?3) "
@@ -171,12 +225,17 @@ void SqlitePreferenceStore::write_loop() {
                  "updated_at = strftime('%s','now')");
   Statement erase(db_, "DELETE FROM preferences WHERE profile = ?1");
   std::unique_lock lock(mutex_);
+  std::chrono::steady_clock::time_point last_commit{};
   for (;;) {
     wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
     if (queue_.empty() && stopping_) return;
+    // Unless somebody waits for it, give the queue time to coalesce (learn()).
+    wake_.wait_until(lock, last_commit + min_commit_interval,
+                     [this] { return stopping_ || urgent_; });
     // Commit everything queued so far in one transaction.
     std::deque<Row> batch;
     batch.swap(queue_);
+    urgent_ = false;
     lock.unlock();
     bool ok = upsert.get() != nullptr && keep.get() != nullptr && erase.get() != nullptr &&
               ::sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) == SQLITE_OK;
@@ -208,6 +267,7 @@ void SqlitePreferenceStore::write_loop() {
       ok = ::sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) == SQLITE_OK;
     }
     if (!ok) ::sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    last_commit = std::chrono::steady_clock::now();
     lock.lock();
     if (!ok) write_errors_ += batch.size();
     committed_ += batch.size();

@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <future>
 
@@ -61,6 +62,49 @@ TEST_F(SqlitePreferenceStoreTest, AForgottenDriverStaysForgottenAfterReopeningAn
   reopened.forget("bob");
   reopened.learn("bob", temperature, 20.0);
   ASSERT_TRUE(reopened.flush());
+  EXPECT_EQ(SqlitePreferenceStore(db()).preference("bob", temperature), 20.0);
+}
+
+// A flood of learned values (random payloads on a learning signal, issue 14's soak) must
+// not grow the writer's queue, however far the disk is behind: a value learned again
+// before the writer took the previous one replaces it. Before that, the queue held every
+// value and the soak's RSS grew by 8 MiB a minute.
+TEST_F(SqlitePreferenceStoreTest, AFloodOfLearnedValuesKeepsTheQueueBoundedAndCommitsTheNewest) {
+  const char* temperature = "Vehicle.Cabin.HVAC.Station.Row1.Driver.Temperature";
+  const char* fan = "Vehicle.Cabin.HVAC.Station.Row1.Driver.FanSpeed";
+  constexpr int values = 100000;
+  std::size_t most_pending = 0;
+  {
+    SqlitePreferenceStore store(db());
+    for (int i = 0; i < values; ++i) {
+      store.learn("alice", temperature, 16.0 + (i % 100) / 10.0);
+      store.learn("alice", fan, i % 8);
+      store.keep_freshness(257, static_cast<std::uint64_t>(i));
+      most_pending = std::max(most_pending, store.pending());
+    }
+    store.learn("alice", temperature, 21.5);
+    EXPECT_GT(store.superseded(), 0U);
+    ASSERT_TRUE(store.flush());
+    EXPECT_EQ(store.pending(), 0U);
+  }
+  EXPECT_LE(most_pending, 3U);  // one row per (driver, output) and per Data ID
+  SqlitePreferenceStore reopened(db());
+  EXPECT_EQ(reopened.preference("alice", temperature), 21.5);
+  EXPECT_EQ(reopened.preference("alice", fan), double{(values - 1) % 8});
+  EXPECT_EQ(reopened.freshness(257), std::uint64_t{values - 1});
+}
+
+TEST_F(SqlitePreferenceStoreTest, AValueLearnedAfterAQueuedForgetIsNotMergedIntoOneBeforeIt) {
+  const char* temperature = "Vehicle.Cabin.HVAC.Station.Row1.Driver.Temperature";
+  {
+    SqlitePreferenceStore store(db());
+    for (int i = 0; i < 1000; ++i) {
+      store.learn("bob", temperature, 18.0);
+      store.forget("bob");
+      store.learn("bob", temperature, 19.0 + i % 2);
+    }
+    ASSERT_TRUE(store.flush());
+  }
   EXPECT_EQ(SqlitePreferenceStore(db()).preference("bob", temperature), 20.0);
 }
 

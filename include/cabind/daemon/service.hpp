@@ -50,6 +50,7 @@
 
 #include "cabind/control/server.hpp"
 #include "cabind/daemon/bus_slot.hpp"
+#include "cabind/daemon/log_rate_limit.hpp"
 #include "cabind/daemon/notifier.hpp"
 #include "cabind/daemon/recent_decisions.hpp"
 #include "cabind/engine/audit.hpp"
@@ -182,9 +183,8 @@ class Service final : public engine::AuditSink {
   std::vector<engine::AuditEvent> pending_audit_;  // capacity fixed at construction
   std::uint64_t audit_overflow_ = 0;
   RecentDecisions recent_;
-  std::chrono::steady_clock::time_point log_window_start_{};
-  std::uint32_t log_lines_in_window_ = 0;
-  std::uint64_t log_suppressed_ = 0;
+  std::uint64_t audit_overflow_total_ = 0;  // decisions never reported, ever (metrics)
+  LogRateLimit decision_log_;
   std::array<std::uint64_t, engine::audit_kind_count> audit_counts_{};
   std::uint64_t reloads_ = 0;
   std::uint64_t reload_failures_ = 0;

@@ -7,14 +7,21 @@
 // are served from there (allocation-free, as the engine needs). Writes are made durable
 // by a writer thread: learn() updates memory at once and queues the row, so the engine's
 // thread never waits for the disk; flush() blocks until everything queued is committed
-// (WAL journal, synchronous=FULL). Acknowledge a value to a user only after flush(), or
-// from flush_async()'s completion, which does not block the caller's thread.
+// (WAL journal, synchronous=FULL). The queue holds at most one row per (driver, output),
+// per SecOC Data ID and per forget between them: a value learned again before the writer
+// took the previous one replaces it in the queue (superseded(): only the newest value is
+// committed), so a flood of learned values on the bus cannot grow it, however slow the
+// disk; and the writer commits at most every 100 ms unless flush() or flush_async() waits
+// (ten transactions a second under a flood, not one per batch of frames). Acknowledge a
+// value to a user only after flush(), or from flush_async()'s completion, which does not
+// block the caller's thread.
 //
 // Threading: learn(), preference(), preferences_of(), freshness(), keep_freshness() and
 // flush() from one thread (the daemon's); the writer thread only touches the database and
 // the queue.
 
 #include <condition_variable>
+#include <cstddef>
 #include <cstdint>
 #include <deque>
 #include <filesystem>
@@ -22,6 +29,7 @@
 #include <mutex>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -67,6 +75,9 @@ class SqlitePreferenceStore final : public engine::PreferenceStore, public engin
   // result over (e.g. boost::asio::post it to the caller's io_context).
   void flush_async(std::function<void(bool ok)> done);
   [[nodiscard]] std::uint64_t write_errors() const;
+  // Rows queued for the writer now; values replaced in the queue by a newer one, ever.
+  [[nodiscard]] std::size_t pending() const;
+  [[nodiscard]] std::uint64_t superseded() const;
   [[nodiscard]] const std::filesystem::path& file() const noexcept { return file_; }
 
  private:
@@ -81,6 +92,8 @@ class SqlitePreferenceStore final : public engine::PreferenceStore, public engin
     std::uint64_t counter = 0;
   };
   void enqueue(Row row);
+  // The queued row of (profile_id, output) that a new value may replace. Call with mutex_ held.
+  [[nodiscard]] Row* pending_preference(std::string_view profile_id, std::string_view output);
   struct Waiter {
     std::uint64_t target;         // committed_ this waiter needs
     std::uint64_t errors_before;  // write_errors_ when it registered
@@ -103,7 +116,9 @@ class SqlitePreferenceStore final : public engine::PreferenceStore, public engin
   std::uint64_t queued_ = 0;     // rows ever queued
   std::uint64_t committed_ = 0;  // rows ever written (or failed)
   std::uint64_t write_errors_ = 0;
+  std::uint64_t superseded_ = 0;  // values replaced in the queue by a newer one
   bool stopping_ = false;
+  bool urgent_ = false;  // flush() or flush_async() waits: commit without waiting
   std::thread writer_;
 };
 
