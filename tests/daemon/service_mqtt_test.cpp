@@ -254,6 +254,29 @@ TEST_F(ServiceMqtt, ASetValueIsReportedToTheDriversShadow) {
   EXPECT_EQ(request({{"command", "metrics"}})["bridge"]["sync"]["reported"], 1);
 }
 
+TEST_F(ServiceMqtt, AVersionConflictIsMergedPerFieldOverTheBroker) {
+  broker_.start();
+  configure_broker();
+  start_cloud();
+  start_service();
+  ASSERT_TRUE(wait([&] { return asked_for("alice"); })) << bridge().dump();
+  // A first change: accepted, so the car knows the shadow's version.
+  request({{"command", "set"}, {"profile", "alice"}, {"output", kTemperature}, {"value", 24.0}});
+  ASSERT_TRUE(wait([&] { return sync_counter("reported") == 1; })) << bridge().dump();
+  // Another car changes another field; this car is not told (its messages are dropped), so
+  // its next update carries a version that is no longer current: 409.
+  constexpr const char* kPassenger = "Vehicle.Cabin.HVAC.Station.Row1.Passenger.Temperature";
+  (void)shadows_.cloud_update("alice", {{"reported", {{"learned", {{kPassenger, 19.0}}}}}});
+  request({{"command", "set"}, {"profile", "alice"}, {"output", kTemperature}, {"value", 24.5}});
+  ASSERT_TRUE(wait([&] { return sync_counter("reported") == 2; })) << bridge().dump();
+  EXPECT_EQ(sync_counter("conflicts"), 1U);
+  EXPECT_EQ(sync_counter("merged_remote"), 0U);  // the car's change is the newer one
+  const json learned = shadows_.state("alice")["reported"]["learned"];
+  EXPECT_EQ(learned[kTemperature], 24.5);
+  EXPECT_EQ(learned[kPassenger], 19.0) << "the other car's field was lost in the merge";
+  EXPECT_EQ(sync_counter("queued"), 0U);
+}
+
 TEST_F(ServiceMqtt, ARemoteDeleteForgetsTheLearnedPreferencesAndTheCachedProfile) {
   broker_.start();
   configure_broker();
