@@ -97,41 +97,54 @@ int open_private_file(const std::filesystem::path& path, unsigned owner, std::st
   return -1;
 }
 
+// Reads a private file (owner and mode checked) of at most Size bytes into a buffer wiped
+// afterwards, and hands its text to `parse`; nullopt with `why` when it cannot be read.
+template <std::size_t Size, typename Parse>
+auto read_private_file(const std::filesystem::path& path, unsigned owner, std::string& why,
+                       Parse parse) -> decltype(parse(std::string_view{})) {
+  KeyBuffer<Size> buffer(open_private_file(path, owner, why));
+  if (buffer.fd() < 0) return std::nullopt;
+  if (!buffer.read_all()) {
+    why = std::string("cannot be read: ") + std::strerror(errno);
+    return std::nullopt;
+  }
+  return parse(buffer.text());
+}
+
+// One line of printable characters (`allowed`), `min` to `max` long, its newline dropped.
+template <typename Allowed>
+std::optional<std::string> one_line(std::string_view text, std::size_t min, std::size_t max,
+                                    Allowed allowed) {
+  if (!text.empty() && text.back() == '\n') text.remove_suffix(1);
+  if (text.size() < min || text.size() > max || !std::all_of(text.begin(), text.end(), allowed))
+    return std::nullopt;
+  return std::string(text);
+}
+
 }  // namespace
 
 std::optional<SecocKey> read_key_file(const std::filesystem::path& path, unsigned owner,
                                       std::string& why) {
-  KeyBuffer<40> buffer(open_private_file(path, owner, why));  // 32 digits and a newline fit
-  if (buffer.fd() < 0) return std::nullopt;
-  if (!buffer.read_all()) {
-    why = std::string("cannot be read: ") + std::strerror(errno);
-    return std::nullopt;
-  }
-  auto key = parse_key(buffer.text());
-  if (!key) why = "must hold exactly 32 hex digits (one AES-128 key) and a newline at most";
-  return key;
+  // 32 digits and a newline fit.
+  return read_private_file<40>(path, owner, why, [&](std::string_view text) {
+    auto key = parse_key(text);
+    if (!key) why = "must hold exactly 32 hex digits (one AES-128 key) and a newline at most";
+    return key;
+  });
 }
 
 std::optional<std::string> read_token_file(const std::filesystem::path& path, unsigned owner,
                                            std::string& why) {
-  KeyBuffer<max_token_size + 2> buffer(open_private_file(path, owner, why));
-  if (buffer.fd() < 0) return std::nullopt;
-  if (!buffer.read_all()) {
-    why = std::string("cannot be read: ") + std::strerror(errno);
-    return std::nullopt;
-  }
-  std::string_view text = buffer.text();
-  if (!text.empty() && text.back() == '\n') text.remove_suffix(1);
-  const bool printable = std::all_of(text.begin(), text.end(), [](char c) {
-    return c > ' ' && c < 0x7f;  // no spaces: it travels in a header and a URL
+  return read_private_file<max_token_size + 2>(path, owner, why, [&](std::string_view text) {
+    // No spaces: it travels in a header and a URL.
+    auto token =
+        one_line(text, min_token_size, max_token_size, [](char c) { return c > ' ' && c < 0x7f; });
+    if (!token)
+      why = "must hold one token of " + std::to_string(min_token_size) + " to " +
+            std::to_string(max_token_size) +
+            " printable characters without spaces, and a newline at most";
+    return token;
   });
-  if (text.size() < min_token_size || text.size() > max_token_size || !printable) {
-    why = "must hold one token of " + std::to_string(min_token_size) + " to " +
-          std::to_string(max_token_size) +
-          " printable characters without spaces, and a newline at most";
-    return std::nullopt;
-  }
-  return std::string(text);
 }
 
 bool check_private_file(const std::filesystem::path& path, unsigned owner, std::string& why) {
@@ -143,22 +156,14 @@ bool check_private_file(const std::filesystem::path& path, unsigned owner, std::
 
 std::optional<std::string> read_password_file(const std::filesystem::path& path, unsigned owner,
                                               std::string& why) {
-  KeyBuffer<max_password_size + 2> buffer(open_private_file(path, owner, why));
-  if (buffer.fd() < 0) return std::nullopt;
-  if (!buffer.read_all()) {
-    why = std::string("cannot be read: ") + std::strerror(errno);
-    return std::nullopt;
-  }
-  std::string_view text = buffer.text();
-  if (!text.empty() && text.back() == '\n') text.remove_suffix(1);
-  const bool printable =
-      std::all_of(text.begin(), text.end(), [](char c) { return c >= ' ' && c < 0x7f; });
-  if (text.empty() || text.size() > max_password_size || !printable) {
-    why = "must hold one password of 1 to " + std::to_string(max_password_size) +
-          " printable characters, and a newline at most";
-    return std::nullopt;
-  }
-  return std::string(text);
+  return read_private_file<max_password_size + 2>(path, owner, why, [&](std::string_view text) {
+    auto password =
+        one_line(text, 1, max_password_size, [](char c) { return c >= ' ' && c < 0x7f; });
+    if (!password)
+      why = "must hold one password of 1 to " + std::to_string(max_password_size) +
+            " printable characters, and a newline at most";
+    return password;
+  });
 }
 
 }  // namespace cabind::config
