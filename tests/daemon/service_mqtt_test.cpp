@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "cabind/bridge/mqtt_client.hpp"
@@ -124,12 +125,18 @@ class ServiceMqtt : public ::testing::Test {
     service_.reset();
   }
 
-  void start_cloud() {
-    auto options = bridge::MqttOptions{};
+  // A client of the test's broker beside the car (the cloud, the home), quick to reconnect.
+  bridge::MqttOptions peer_options(std::string client_id) const {
+    bridge::MqttOptions options;
     options.port = broker_.port();
-    options.client_id = "cloud";
+    options.client_id = std::move(client_id);
     options.backoff_min = std::chrono::milliseconds(20);
     options.backoff_max = std::chrono::milliseconds(200);
+    return options;
+  }
+
+  void start_cloud() {
+    const auto options = peer_options("cloud");
     cloud_client_ = std::make_unique<bridge::MqttClient>(cloud_io_, options, cloud_);
     cloud_.attach(*cloud_client_);
     for (const char* verb : {"get", "update", "delete"})
@@ -378,15 +385,11 @@ class ServiceHome : public ServiceMqtt {
   // persistent: the broker keeps its subscription (and what arrives for it) across a
   // restart of the broker.
   void start_home(bool persistent = false) {
-    auto options = bridge::MqttOptions{};
-    options.port = broker_.port();
-    options.client_id = "home";
+    auto options = peer_options("home");
     if (persistent) {
       options.protocol = bridge::MqttProtocol::v311;
       options.clean_session = false;
     }
-    options.backoff_min = std::chrono::milliseconds(20);
-    options.backoff_max = std::chrono::milliseconds(200);
     home_ = std::make_unique<bridge::MqttClient>(cloud_io_, options, seen_);
     home_->subscribe("cabind/car/#", 1);
     home_->subscribe("homeassistant/device/#", 1);
