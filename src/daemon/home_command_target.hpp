@@ -4,11 +4,11 @@
 // daemon's engine time (CLOCK_MONOTONIC), then `after` reports what it decided, as after
 // a batch. Private to the daemon module. Threading: the io_context's thread.
 
-#include <chrono>
 #include <functional>
 #include <string_view>
 #include <utility>
 
+#include "cabind/can/frame.hpp"
 #include "cabind/engine/engine.hpp"
 #include "cabind/home/command_target.hpp"
 
@@ -20,17 +20,21 @@ class HomeCommandTarget final : public home::CommandTarget {
       : engine_(std::move(engine)), after_(std::move(after)) {}
 
   [[nodiscard]] bool has_output(std::string_view output) const noexcept override {
-    return home::EngineCommandTarget(engine_(), {}).has_output(output);
+    return on_active().has_output(output);
   }
 
   engine::CommandResult command(std::string_view output, double value) noexcept override {
-    const auto now = can::Timestamp(std::chrono::steady_clock::now().time_since_epoch());
-    const engine::CommandResult result = engine_().command(output, value, now);
+    const engine::CommandResult result = on_active().command(output, value);
     after_();
     return result;
   }
 
  private:
+  // The shared target, on whichever engine is active now, at CLOCK_MONOTONIC time.
+  [[nodiscard]] home::EngineCommandTarget on_active() const {
+    return home::EngineCommandTarget(engine_(), can::monotonic_now);
+  }
+
   std::function<engine::Engine&()> engine_;
   std::function<void()> after_;
 };
