@@ -1,13 +1,11 @@
 #include "lexer.hpp"
 
 #include <array>
+#include <cstring>
 
 namespace cabind::dbc::detail {
 namespace {
 
-bool is_ident_start(char c) noexcept {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
-}
 bool is_digit(char c) noexcept {
   return c >= '0' && c <= '9';
 }
@@ -22,6 +20,43 @@ constexpr auto ident_chars = [] {
 }();
 bool is_ident_char(char c) noexcept {
   return ident_chars[static_cast<unsigned char>(c)];
+}
+// What a token starting with this byte can be: the lexer's first question about each token.
+enum class CharClass : std::uint8_t { other, name, digit, sign, dot, quote, punct };
+constexpr auto char_classes = [] {
+  std::array<CharClass, 256> table{};
+  for (int c = 0; c < 256; ++c) {
+    CharClass& entry = table[static_cast<std::size_t>(c)];
+    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_') {
+      entry = CharClass::name;
+    } else if (c >= '0' && c <= '9') {
+      entry = CharClass::digit;
+    } else if (c == '-' || c == '+') {
+      entry = CharClass::sign;
+    } else if (c == '.') {
+      entry = CharClass::dot;
+    } else if (c == '"') {
+      entry = CharClass::quote;
+    } else if (c == ':' || c == ';' || c == '|' || c == '@' || c == '(' || c == ')' || c == '[' ||
+               c == ']' || c == ',') {
+      entry = CharClass::punct;
+    }
+  }
+  return table;
+}();
+CharClass char_class(char c) noexcept {
+  return char_classes[static_cast<unsigned char>(c)];
+}
+// A blank or the '/' of a comment: what skip_space_and_comments() may move over.
+constexpr auto skip_starts = [] {
+  std::array<bool, 256> table{};
+  for (const char c : {' ', '\t', '\r', '\n', '\f', '\v', '/'}) {
+    table[static_cast<unsigned char>(c)] = true;
+  }
+  return table;
+}();
+bool may_skip(char c) noexcept {
+  return skip_starts[static_cast<unsigned char>(c)];
 }
 bool is_space(char c) noexcept {
   return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
@@ -50,12 +85,24 @@ std::string string_value(const Token& token) {
   return value;
 }
 
+Lexer::Lexer(std::string_view text) noexcept
+    : text_(text),
+      has_cr_(!text.empty() && std::memchr(text.data(), '\r', text.size()) != nullptr) {}
+
+// The end of the line that `i` is on (or `i` itself when it is a line end).
+std::size_t Lexer::line_end(std::size_t i) const noexcept {
+  if (i >= text_.size()) return text_.size();
+  if (!has_cr_) {  // the common case: memchr runs a word or more at a time
+    const void* found = std::memchr(text_.data() + i, '\n', text_.size() - i);
+    return found != nullptr ? static_cast<std::size_t>(static_cast<const char*>(found) - text_.data())
+                            : text_.size();
+  }
+  while (i < text_.size() && text_[i] != '\n' && text_[i] != '\r')
+    ++i;
+  return i;
+}
+
 std::size_t Lexer::count_lines_starting_with(std::string_view keyword) const noexcept {
-  const auto line_end = [this](std::size_t i) {
-    while (i < text_.size() && text_[i] != '\n' && text_[i] != '\r')
-      ++i;
-    return i;
-  };
   std::size_t count = 0;
   for (std::size_t i = line_end(pos_); i < text_.size(); i = line_end(i)) {
     while (i < text_.size() && is_space(text_[i]))
@@ -131,7 +178,7 @@ void Lexer::skip_within_line(IsPart is_part) noexcept {
 
 void Lexer::skip_space_and_comments() noexcept {
   while (pos_ < text_.size()) {
-    const char c = peek();
+    const char c = text_[pos_];
     if (c == ' ' || c == '\t') {
       advance_within_line(1);
     } else if (c == '\n') {
@@ -140,9 +187,8 @@ void Lexer::skip_space_and_comments() noexcept {
       column_ = 1;
     } else if (is_space(c)) {
       advance();
-    } else if (peek() == '/' && peek(1) == '/') {  // some tools write line comments
-      while (pos_ < text_.size() && peek() != '\n' && peek() != '\r')
-        advance();
+    } else if (c == '/' && peek(1) == '/') {  // some tools write line comments
+      advance_within_line(line_end(pos_) - pos_);
     } else {
       return;
     }
@@ -150,7 +196,8 @@ void Lexer::skip_space_and_comments() noexcept {
 }
 
 Token Lexer::next() {
-  skip_space_and_comments();
+  // Half the tokens follow another directly ("0|8@1+"): no call for them.
+  if (pos_ < text_.size() && may_skip(text_[pos_])) skip_space_and_comments();
   Token token;
   token.line = line_;
   token.column = column_;
@@ -159,46 +206,75 @@ Token Lexer::next() {
     token.kind = TokenKind::end;
     return token;
   }
-  const char c = peek();
-  const bool signed_number =
-      (c == '-' || c == '+') && (is_digit(peek(1)) || (peek(1) == '.' && is_digit(peek(2))));
-  if (is_ident_start(c)) {
-    skip_within_line([](char d) { return is_ident_char(d); });
-    token.kind = TokenKind::identifier;
-  } else if (is_digit(c) || signed_number || (c == '.' && is_digit(peek(1)))) {
-    if (signed_number) advance_within_line(1);
-    // Digits, a fraction, an exponent; a trailing letter is left for the parser to reject.
-    skip_within_line([](char d) { return is_digit(d) || d == '.'; });
-    if ((peek() == 'e' || peek() == 'E') &&
-        (is_digit(peek(1)) || ((peek(1) == '-' || peek(1) == '+') && is_digit(peek(2))))) {
+  switch (char_class(text_[pos_])) {
+    case CharClass::name:
+      skip_within_line([](char d) { return is_ident_char(d); });
+      token.kind = TokenKind::identifier;
+      break;
+    case CharClass::digit:
+      scan_number();
+      token.kind = TokenKind::number;
+      break;
+    case CharClass::sign:  // "-3276.8" and "+.5" are numbers, the '-' of "@0-" is not
+    case CharClass::dot:
+      if (is_digit(peek(1)) || (peek() != '.' && peek(1) == '.' && is_digit(peek(2)))) {
+        scan_number();
+        token.kind = TokenKind::number;
+      } else {
+        advance_within_line(1);
+        token.kind = char_class(text_[start]) == CharClass::sign ? TokenKind::punct
+                                                                 : TokenKind::invalid;
+      }
+      break;
+    case CharClass::quote:
+      return string_token(token);
+    case CharClass::punct:  // none of them ends a line
       advance_within_line(1);
-      if (peek() == '-' || peek() == '+') advance_within_line(1);
-      skip_within_line([](char d) { return is_digit(d); });
-    }
-    // "0x1F" and "12abc" are not DBC numbers: swallow the rest so the error names it whole.
-    skip_within_line([](char d) { return is_ident_char(d); });
-    token.kind = TokenKind::number;
-  } else if (c == '"') {
-    advance();
-    const std::size_t body = pos_;
-    token.escaped = skip_string_body();
-    token.kind = TokenKind::string;
-    token.text = std::string_view(text_.data() + body, pos_ - body);
-    if (pos_ >= text_.size()) {
-      token.unterminated = true;
-    } else {
-      advance();  // closing quote
-    }
-    return token;
-  } else if (c == ':' || c == ';' || c == '|' || c == '@' || c == '+' || c == '-' || c == '(' ||
-             c == ')' || c == '[' || c == ']' || c == ',') {
-    advance();
-    token.kind = TokenKind::punct;
-  } else {
-    advance();
-    token.kind = TokenKind::invalid;
+      token.kind = TokenKind::punct;
+      break;
+    case CharClass::other:
+      advance();
+      token.kind = TokenKind::invalid;
+      break;
   }
   token.text = std::string_view(text_.data() + start, pos_ - start);
+  return token;
+}
+
+// Digits, a fraction, an exponent, after an optional sign; on a local index, numbers being
+// a third of all tokens.
+void Lexer::scan_number() noexcept {
+  const std::size_t size = text_.size();
+  std::size_t i = pos_;
+  if (text_[i] == '-' || text_[i] == '+') ++i;
+  while (i < size && (is_digit(text_[i]) || text_[i] == '.'))
+    ++i;
+  if (i < size && (text_[i] == 'e' || text_[i] == 'E')) {
+    std::size_t exponent = i + 1;
+    if (exponent < size && (text_[exponent] == '-' || text_[exponent] == '+')) ++exponent;
+    if (exponent < size && is_digit(text_[exponent])) {
+      i = exponent;
+      while (i < size && is_digit(text_[i]))
+        ++i;
+    }
+  }
+  // "0x1F" and "12abc" are not DBC numbers: swallow the rest so the error names it whole.
+  while (i < size && is_ident_char(text_[i]))
+    ++i;
+  advance_within_line(i - pos_);
+}
+
+Token Lexer::string_token(Token& token) {
+  advance();  // opening quote
+  const std::size_t body = pos_;
+  token.escaped = skip_string_body();
+  token.kind = TokenKind::string;
+  token.text = std::string_view(text_.data() + body, pos_ - body);
+  if (pos_ >= text_.size()) {
+    token.unterminated = true;
+  } else {
+    advance();  // closing quote
+  }
   return token;
 }
 

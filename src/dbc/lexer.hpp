@@ -29,7 +29,7 @@ struct Token {
 
 class Lexer {
  public:
-  explicit Lexer(std::string_view text) noexcept : text_(text) {}
+  explicit Lexer(std::string_view text) noexcept;
 
   // The next token; TokenKind::end at the end of the text, forever.
   [[nodiscard]] Token next();
@@ -44,6 +44,9 @@ class Lexer {
 
  private:
   void skip_space_and_comments() noexcept;
+  void scan_number() noexcept;
+  Token string_token(Token& token);
+  [[nodiscard]] std::size_t line_end(std::size_t i) const noexcept;
   void advance() noexcept;
   void advance_within_line(std::size_t count) noexcept;  // over bytes known not to end a line
   // Up to the closing quote (or the end); true if the body needs string_value()'s rewriting.
@@ -57,6 +60,7 @@ class Lexer {
   std::size_t pos_ = 0;
   std::uint32_t line_ = 1;
   std::uint32_t column_ = 1;
+  bool has_cr_ = false;  // any CR in the text: else a line ends only at LF
 };
 
 }  // namespace cabind::dbc::detail
