@@ -57,7 +57,7 @@ BO_ 1050 Climate_Control_Data: 8 HVAC
   EXPECT_DOUBLE_EQ(t->minimum, -40);
   EXPECT_DOUBLE_EQ(t->maximum, 87.5);
   EXPECT_EQ(t->unit, "degC");
-  EXPECT_EQ(t->receivers, (std::vector<std::string>{"ECU", "Cluster"}));
+  EXPECT_EQ(t->receivers.names(), (std::vector<std::string_view>{"ECU", "Cluster"}));
   EXPECT_EQ(m->find_signal("Fan")->byte_order, ByteOrder::little_endian);
 }
 
@@ -112,14 +112,14 @@ SIG_GROUP_ 100 Drive 1 : Gear Speed;
   EXPECT_TRUE(m.fd);
   EXPECT_EQ(m.extra_transmitters, (std::vector<std::string>{"HVAC", "Cluster"}));
   const Signal& gear = *m.find_signal("Gear");
-  EXPECT_EQ(gear.comment, "Selected \"gear\"");
-  EXPECT_EQ(gear.start_value, 2.0);
+  EXPECT_EQ(gear.comment(), "Selected \"gear\"");
+  EXPECT_EQ(gear.start_value(), 2.0);
   ASSERT_NE(gear.find_value("D"), nullptr);
   EXPECT_EQ(gear.find_value("D")->raw, 3);
   EXPECT_EQ(gear.find_value("X"), nullptr);
   EXPECT_EQ(m.find_signal("Speed")->value_type, ValueType::float32);
   EXPECT_EQ(m.find_signal("Odo")->value_type, ValueType::float64);
-  EXPECT_EQ(m.find_signal("Speed")->start_value, 0.0);
+  EXPECT_EQ(m.find_signal("Speed")->start_value(), 0.0);
   ASSERT_EQ(db.signal_groups.size(), 1U);
   EXPECT_EQ(db.signal_groups[0].signals, (std::vector<std::string>{"Gear", "Speed"}));
 }
@@ -157,7 +157,8 @@ SG_MUL_VAL_ 201 Leaf Sub 5-5;
   EXPECT_EQ(simple.find_signal("Selector")->mux_role, MuxRole::multiplexor);
   EXPECT_EQ(simple.find_signal("A")->mux_role, MuxRole::multiplexed);
   EXPECT_EQ(simple.find_signal("A")->multiplexor, "Selector");
-  EXPECT_EQ(simple.find_signal("B")->mux_ranges.at(0).low, 2U);
+  ASSERT_EQ(simple.find_signal("B")->mux_ranges.size(), 1U);
+  EXPECT_EQ(simple.find_signal("B")->mux_ranges[0].low, 2U);
   // A and B share bits but are never on the wire together: no overlap warning.
   EXPECT_TRUE(r.diagnostics.empty()) << errors_of(r);
 
