@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <memory>
+#include <optional>
 #include <random>
 #include <string>
 
@@ -275,6 +277,45 @@ TEST(DbcParser, UnreadableFileIsADiagnostic) {
   EXPECT_NE(errors_of(r).find("/nonexistent/file.dbc: error: cannot open DBC file"),
             std::string::npos)
       << errors_of(r);
+}
+
+// The Database's views point into storage it shares with its copies: the text given to
+// parse() and the Database parsed from it may both be gone, a copy still reads its names.
+TEST(DatabaseStorage, ViewsStayValidInACopyAfterTheTextAndTheOriginalAreGone) {
+  std::optional<Database> copy;
+  {
+    auto text = std::make_unique<std::string>(
+        "BO_ 100 A_Message_Name_Longer_Than_Sso: 8 ECU\n"
+        " SG_ A_Signal_Name_Longer_Than_Sso : 0|8@1+ (1,0) [0|0] \"km/h\" ECU,GW\n"
+        "CM_ SG_ 100 A_Signal_Name_Longer_Than_Sso \"a \\\"quoted\\\" comment\";\n"
+        "VAL_ 100 A_Signal_Name_Longer_Than_Sso 0 \"Off\" 1 \"On\";\n");
+    ParseResult r = parse(std::string_view(*text), "storage.dbc");
+    text.reset();
+    ASSERT_TRUE(r.ok()) << errors_of(r);
+    copy = *r.database;
+    const Database moved = std::move(*r.database);
+    EXPECT_EQ(moved.messages.at(0).name, "A_Message_Name_Longer_Than_Sso");
+  }
+  const Message& m = copy->messages.at(0);
+  EXPECT_EQ(m.name, "A_Message_Name_Longer_Than_Sso");
+  const Signal* s = m.find_signal("A_Signal_Name_Longer_Than_Sso");
+  ASSERT_NE(s, nullptr);
+  EXPECT_EQ(s->unit, "km/h");
+  EXPECT_EQ(s->comment(), "a \"quoted\" comment");
+  EXPECT_EQ(s->receivers.names(), (std::vector<std::string_view>{"ECU", "GW"}));
+  ASSERT_EQ(s->values().size(), 2U);
+  EXPECT_EQ(s->values()[1].name, "On");
+}
+
+TEST(DatabaseStorage, SignalsWithoutNotesHaveNone) {
+  const ParseResult r =
+      parse("BO_ 1 M: 8 ECU\n SG_ Plain : 0|8@1+ (1,0) [0|0] \"\" \n", "plain.dbc");
+  ASSERT_TRUE(r.ok()) << errors_of(r);
+  const Signal& s = r.database->messages.at(0).signals.at(0);
+  EXPECT_EQ(s.notes, nullptr);
+  EXPECT_TRUE(s.receivers.empty());
+  EXPECT_TRUE(s.comment().empty());
+  EXPECT_FALSE(s.start_value().has_value());
 }
 
 }  // namespace
