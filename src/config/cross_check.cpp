@@ -54,8 +54,9 @@ const dbc::Signal* resolve(const Config& config, const SignalRef& ref,
   }
   if (!signal->overlaps().empty()) {
     diagnostics.error(ref.where, "signal '" + ref.message + "." + ref.signal +
-                                     "' overlaps signal '" + std::string(signal->overlaps()) + "' in " +
-                                     bus->dbc_path + " (line " + std::to_string(signal->line) +
+                                     "' overlaps signal '" + std::string(signal->overlaps()) +
+                                     "' in " + bus->dbc_path + " (line " +
+                                     std::to_string(signal->line) +
                                      "): a signal the configuration uses must own its bits");
   }
   if (signal->outside_message) {
@@ -93,8 +94,8 @@ const dbc::Signal* integrity_signal(const dbc::Message& message, const std::stri
     std::vector<std::string_view> known;
     for (const auto& candidate : message.signals)
       known.emplace_back(candidate.name);
-    diagnostics.error(where, "message '" + std::string(message.name) + "' has no signal '" + name + "'" +
-                                 suggestion(name, known));
+    diagnostics.error(where, "message '" + std::string(message.name) + "' has no signal '" + name +
+                                 "'" + suggestion(name, known));
     return nullptr;
   }
   if (signal->mux_role == dbc::MuxRole::multiplexed ||
@@ -106,8 +107,9 @@ const dbc::Signal* integrity_signal(const dbc::Message& message, const std::stri
     return nullptr;
   }
   if (!signal->overlaps().empty()) {
-    diagnostics.error(where, "signal '" + std::string(message.name) + "." + name + "' overlaps signal '" +
-                                 std::string(signal->overlaps()) + "' (DBC line " + std::to_string(signal->line) +
+    diagnostics.error(where, "signal '" + std::string(message.name) + "." + name +
+                                 "' overlaps signal '" + std::string(signal->overlaps()) +
+                                 "' (DBC line " + std::to_string(signal->line) +
                                  "): a counter or checksum must own its bits");
     return nullptr;
   }
@@ -267,7 +269,8 @@ void check_dbc_references(Config& config, diag::Diagnostics& diagnostics,
     if (output.send == SendMode::cyclic) {
       if (!message->cycle_time_ms || *message->cycle_time_ms == 0) {
         diagnostics.error(output.where, "output '" + output.name + "' is sent cyclic but " +
-                                            std::string(message->name) + " has no GenMsgCycleTime in the DBC");
+                                            std::string(message->name) +
+                                            " has no GenMsgCycleTime in the DBC");
       } else {
         output.cycle = std::chrono::milliseconds(*message->cycle_time_ms);
       }

@@ -242,7 +242,8 @@ json Service::identify(const json& request) {
                                  .format = message.fd ? can::Format::fd : can::Format::classic,
                                  .len = message.size,
                                  .data = bytes});
-  if (!frame) throw control::RequestError("identify: cannot build a frame for " + std::string(message.name));
+  if (!frame)
+    throw control::RequestError("identify: cannot build a frame for " + std::string(message.name));
   // Engine time, as the bus stamps received frames: CLOCK_MONOTONIC.
   frame->set_time(can::monotonic_now());
   spdlog::info("control: identify {} {}", kind_name, code);

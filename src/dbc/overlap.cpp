@@ -147,7 +147,8 @@ class OverlapFinder {
 
   void compare_members(const Group& of, const Group& against) {
     for (const std::size_t signal : of.members) {
-      if ((against.bits & bits_of(signal)).any()) report(signal, first_overlapping(against, signal));
+      if ((against.bits & bits_of(signal)).any())
+        report(signal, first_overlapping(against, signal));
     }
   }
 

@@ -503,9 +503,10 @@ class Parser {
                                             ")");
     }
     if (const auto it = by_name_.find(m.name); it != by_name_.end()) {
-      diagnostics_.error(here(keyword),
-                         "duplicate message name '" + std::string(m.name) + "' (first defined at line " +
-                             std::to_string(database_.messages[it->second].line) + ")");
+      diagnostics_.error(here(keyword), "duplicate message name '" + std::string(m.name) +
+                                            "' (first defined at line " +
+                                            std::to_string(database_.messages[it->second].line) +
+                                            ")");
     }
     current_message_ = database_.messages.size();
     by_raw_id_.emplace(raw_id, current_message_);
@@ -577,14 +578,16 @@ class Parser {
       if (at_punct(',')) take();
     }
     if (receivers_begin != nullptr) {
-      s.receivers = NameList({receivers_begin, static_cast<std::size_t>(receivers_end - receivers_begin)});
+      s.receivers =
+          NameList({receivers_begin, static_cast<std::size_t>(receivers_end - receivers_begin)});
     }
     if (s.factor == 0.0) {
       diagnostics_.error(here(keyword), "signal '" + std::string(s.name) + "' has factor 0");
     }
     if (skipping_signals_) return;
     if (current_message_ == no_message) {
-      diagnostics_.error(here(keyword), "signal '" + std::string(s.name) + "' outside any BO_ message");
+      diagnostics_.error(here(keyword),
+                         "signal '" + std::string(s.name) + "' outside any BO_ message");
       return;
     }
     if (add_signal(s, keyword, length, bare_multiplex_indicator)) tentative.keep();
@@ -604,10 +607,11 @@ class Parser {
     }
     // One hash of the name: the look-up's probe inserts it once the signal is kept.
     const auto message = static_cast<std::uint32_t>(current_message_);
-    const detail::SignalIndex::Probe probe = signal_index_.find(database_.messages, message, s.name);
+    const detail::SignalIndex::Probe probe =
+        signal_index_.find(database_.messages, message, s.name);
     if (probe.signal != detail::SignalIndex::none) {
-      warn(here(keyword), "duplicate signal name '" + std::string(s.name) + "' in message '" + std::string(m.name) +
-                              "' (first defined at line " +
+      warn(here(keyword), "duplicate signal name '" + std::string(s.name) + "' in message '" +
+                              std::string(m.name) + "' (first defined at line " +
                               std::to_string(m.signals[probe.signal].line) +
                               "): this one is ignored");
       return false;
@@ -951,7 +955,8 @@ class Parser {
       } else {
         s.mux_role = MuxRole::multiplexor;
         warn(bare.where, "multiplex indicator 'm' without a value: '" + std::string(s.name) +
-                             "' read as the multiplexor ('M') of message '" + std::string(m.name) + "'");
+                             "' read as the multiplexor ('M') of message '" + std::string(m.name) +
+                             "'");
       }
     }
   }
@@ -990,7 +995,8 @@ class Parser {
         if (selector == nullptr || selector == &s ||
             (selector->mux_role != MuxRole::multiplexor &&
              selector->mux_role != MuxRole::multiplexed_multiplexor)) {
-          diagnostics_.error(where, "signal '" + std::string(s.name) + "' names '" + std::string(s.multiplexor) +
+          diagnostics_.error(where, "signal '" + std::string(s.name) + "' names '" +
+                                        std::string(s.multiplexor) +
                                         "' as multiplexor, which is not a multiplexor of '" +
                                         std::string(m.name) + "'");
         }
@@ -1061,7 +1067,7 @@ class Parser {
       if (index == no_message) {
         if (a.raw_message_id != (extended_id_flag | 0x4000'0000U)) {
           warn(where_of(a), "attribute '" + std::string(a.name) + "' for undefined message id " +
-                            std::to_string(a.raw_message_id & ~extended_id_flag) + " ignored");
+                                std::to_string(a.raw_message_id & ~extended_id_flag) + " ignored");
         }
         continue;
       }
@@ -1121,10 +1127,10 @@ class Parser {
   std::unordered_map<std::uint32_t, std::size_t> by_raw_id_;  // DBC id (bit 31 = extended)
   // Keys are views of the parsed text, which outlives the parser: no name is copied.
   std::unordered_map<std::string_view, std::size_t> by_name_;  // message name -> index
-  detail::SignalIndex signal_index_;                            // (message, name) -> signal
+  detail::SignalIndex signal_index_;                           // (message, name) -> signal
   std::vector<BareMultiplexIndicator> bare_indicators_;
-  std::vector<ValueDescription> value_buffer_;  // value_list()'s
-  std::vector<MuxRange> range_buffer_;          // multiplexer_values()'s
+  std::vector<ValueDescription> value_buffer_;   // value_list()'s
+  std::vector<MuxRange> range_buffer_;           // multiplexer_values()'s
   std::span<const MuxRange> last_single_range_;  // single_range()'s
   std::map<std::string, AttributeDefinition, std::less<>> attribute_definitions_;
   std::map<std::string, AttributeValue, std::less<>> attribute_defaults_;

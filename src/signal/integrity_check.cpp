@@ -20,7 +20,8 @@ IntegrityCheck::IntegrityCheck(const dbc::Codec& codec, const IntegritySpec& spe
     const dbc::Signal& counter = codec.signal(*counter_);
     if (counter_->message != spec.message || counter.length > 8 || counter.is_float() ||
         counter.is_signed()) {
-      throw std::invalid_argument("integrity of " + name + ": counter " + std::string(counter.name) +
+      throw std::invalid_argument("integrity of " + name + ": counter " +
+                                  std::string(counter.name) +
                                   " is not an unsigned signal of at most 8 bits");
     }
     const unsigned modulus = 1U << counter.length;
@@ -35,7 +36,8 @@ IntegrityCheck::IntegrityCheck(const dbc::Codec& codec, const IntegritySpec& spe
     const unsigned lsb = checksum.byte_order == dbc::ByteOrder::little_endian ? 0U : 7U;
     if (spec.checksum->message != spec.message || checksum.length != 8 ||
         checksum.start_bit % 8U != lsb || checksum.start_bit / 8U >= size_) {
-      throw std::invalid_argument("integrity of " + name + ": checksum " + std::string(checksum.name) +
+      throw std::invalid_argument("integrity of " + name + ": checksum " +
+                                  std::string(checksum.name) +
                                   " is not one whole byte of the message");
     }
     has_checksum_ = true;

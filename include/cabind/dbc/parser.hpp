@@ -34,8 +34,9 @@ struct ParseResult {
 // For literals, which would otherwise match both of the above.
 [[nodiscard]] ParseResult parse(const char* text, std::string file, ParseOptions options = {});
 
-// Reads and parses a file (its text read once, into the Database's storage). An unreadable file is an error diagnostic naming the OS reason
-// ("cannot open DBC file: No such file or directory"), not an exception.
+// Reads and parses a file, its text read once, into the Database's storage. An unreadable
+// file is an error diagnostic naming the OS reason ("cannot open DBC file: No such file or
+// directory"), not an exception.
 [[nodiscard]] ParseResult parse_file(const std::filesystem::path& path, ParseOptions options = {});
 
 }  // namespace cabind::dbc
