@@ -52,10 +52,11 @@ const dbc::Signal* resolve(const Config& config, const SignalRef& ref,
                                      "'" + suggestion(ref.signal, known));
     return nullptr;
   }
-  if (!signal->overlaps.empty()) {
+  if (!signal->overlaps().empty()) {
     diagnostics.error(ref.where, "signal '" + ref.message + "." + ref.signal +
-                                     "' overlaps signal '" + signal->overlaps + "' in " +
-                                     bus->dbc_path + " (line " + std::to_string(signal->line) +
+                                     "' overlaps signal '" + std::string(signal->overlaps()) +
+                                     "' in " + bus->dbc_path + " (line " +
+                                     std::to_string(signal->line) +
                                      "): a signal the configuration uses must own its bits");
   }
   if (signal->outside_message) {
@@ -93,8 +94,8 @@ const dbc::Signal* integrity_signal(const dbc::Message& message, const std::stri
     std::vector<std::string_view> known;
     for (const auto& candidate : message.signals)
       known.emplace_back(candidate.name);
-    diagnostics.error(where, "message '" + message.name + "' has no signal '" + name + "'" +
-                                 suggestion(name, known));
+    diagnostics.error(where, "message '" + std::string(message.name) + "' has no signal '" + name +
+                                 "'" + suggestion(name, known));
     return nullptr;
   }
   if (signal->mux_role == dbc::MuxRole::multiplexed ||
@@ -102,12 +103,13 @@ const dbc::Signal* integrity_signal(const dbc::Message& message, const std::stri
     diagnostics.error(where, "signal '" + name +
                                  "' is multiplexed: an integrity signal must be in "
                                  "every frame of " +
-                                 message.name);
+                                 std::string(message.name));
     return nullptr;
   }
-  if (!signal->overlaps.empty()) {
-    diagnostics.error(where, "signal '" + message.name + "." + name + "' overlaps signal '" +
-                                 signal->overlaps + "' (DBC line " + std::to_string(signal->line) +
+  if (!signal->overlaps().empty()) {
+    diagnostics.error(where, "signal '" + std::string(message.name) + "." + name +
+                                 "' overlaps signal '" + std::string(signal->overlaps()) +
+                                 "' (DBC line " + std::to_string(signal->line) +
                                  "): a counter or checksum must own its bits");
     return nullptr;
   }
@@ -167,7 +169,7 @@ void check_integrity(const Config& config, const MessageIntegrity& check,
     const std::size_t trailer = (check.secoc->freshness_bits + check.secoc->mac_bits) / 8U;
     if (message->size <= trailer) {
       diagnostics.error(check.secoc->where,
-                        "secoc: message '" + message->name + "' has " +
+                        "secoc: message '" + std::string(message->name) + "' has " +
                             std::to_string(message->size) + " bytes: after its " +
                             std::to_string(trailer) +
                             "-byte freshness value and MAC no authentic payload is left");
@@ -215,7 +217,7 @@ void check_secoc_bindings(const Config& config, diag::Diagnostics& diagnostics,
     const std::size_t authentic = message->size - trailer;
     if (dbc::bytes_spanned(*signal) > authentic) {
       diagnostics.error(mapping.source.where,
-                        "signal '" + message->name + "." + signal->name +
+                        "signal '" + std::string(message->name) + "." + std::string(signal->name) +
                             "' reaches past the authentic payload of its SecOC message (the "
                             "first " +
                             std::to_string(authentic) + " of " + std::to_string(message->size) +
@@ -267,7 +269,8 @@ void check_dbc_references(Config& config, diag::Diagnostics& diagnostics,
     if (output.send == SendMode::cyclic) {
       if (!message->cycle_time_ms || *message->cycle_time_ms == 0) {
         diagnostics.error(output.where, "output '" + output.name + "' is sent cyclic but " +
-                                            message->name + " has no GenMsgCycleTime in the DBC");
+                                            std::string(message->name) +
+                                            " has no GenMsgCycleTime in the DBC");
       } else {
         output.cycle = std::chrono::milliseconds(*message->cycle_time_ms);
       }

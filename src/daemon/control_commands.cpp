@@ -113,7 +113,7 @@ json Service::secoc_metrics() const {
     for (std::size_t i = 0; i < engine.secoc(b).size(); ++i) {
       const auto& verifier = engine.secoc(b)[i];
       const auto counter = verifier.counter();
-      secoc[prefix + plan_buses[b].codec->message(verifier.message()).name] = {
+      secoc[prefix + std::string(plan_buses[b].codec->message(verifier.message()).name)] = {
           {"data_id", verifier.data_id()},
           {"failures", engine.secoc_monitors(b)[i].failures()},
           {"alarms", engine.secoc_monitors(b)[i].alarms()},
@@ -222,13 +222,13 @@ json Service::identify(const json& request) {
   const dbc::Codec& codec = *plan.buses[bus].codec;
   const auto ref = codec.find_signal(mapping->source.message, mapping->source.signal);
   const dbc::Message& message = codec.message(ref->message);
-  refuse_authenticated(bus, ref->message, message.name);
+  refuse_authenticated(bus, ref->message, std::string(message.name));
   std::array<std::uint8_t, can::max_fd_size> payload{};
   const std::span<std::uint8_t> bytes(payload.data(), message.size);
   for (std::uint16_t i = 0; i < message.signals.size(); ++i) {
-    if (message.signals[i].start_value) {
+    if (message.signals[i].start_value()) {
       (void)codec.encode_raw({ref->message, i},
-                             static_cast<std::uint64_t>(*message.signals[i].start_value), bytes);
+                             static_cast<std::uint64_t>(*message.signals[i].start_value()), bytes);
     }
   }
   const std::uint64_t code = arguments.code;
@@ -242,7 +242,8 @@ json Service::identify(const json& request) {
                                  .format = message.fd ? can::Format::fd : can::Format::classic,
                                  .len = message.size,
                                  .data = bytes});
-  if (!frame) throw control::RequestError("identify: cannot build a frame for " + message.name);
+  if (!frame)
+    throw control::RequestError("identify: cannot build a frame for " + std::string(message.name));
   // Engine time, as the bus stamps received frames: CLOCK_MONOTONIC.
   frame->set_time(can::monotonic_now());
   spdlog::info("control: identify {} {}", kind_name, code);

@@ -103,7 +103,9 @@ double snap(double x, Round fallback) noexcept {
 
 CompiledSignal compile_signal(const Message& message, const Signal& signal,
                               detail::EncodeLimits& limits) {
-  const auto where = [&] { return "signal '" + signal.name + "' of '" + message.name + "': "; };
+  const auto where = [&] {
+    return "signal '" + std::string(signal.name) + "' of '" + std::string(message.name) + "': ";
+  };
   if (signal.length < 1 || signal.length > 64) {
     throw std::invalid_argument(where() + "length must be 1 to 64 bits");
   }
@@ -202,7 +204,7 @@ std::vector<detail::DecodeStep> decode_steps(const CompiledMessage& m) {
 
 CompiledMessage compile_message(const Message& message) {
   if (message.signals.size() >= CompiledSignal::no_multiplexor) {
-    throw std::invalid_argument("message '" + message.name + "' has too many signals");
+    throw std::invalid_argument("message '" + std::string(message.name) + "' has too many signals");
   }
   CompiledMessage compiled;
   compiled.signals.reserve(message.signals.size());
@@ -213,8 +215,9 @@ CompiledMessage compile_message(const Message& message) {
       const auto it = std::find_if(message.signals.begin(), message.signals.end(),
                                    [&](const Signal& m) { return m.name == signal.multiplexor; });
       if (it == message.signals.end() || &*it == &signal) {
-        throw std::invalid_argument("signal '" + signal.name + "': unknown multiplexor '" +
-                                    signal.multiplexor + "'");
+        throw std::invalid_argument("signal '" + std::string(signal.name) +
+                                    "': unknown multiplexor '" + std::string(signal.multiplexor) +
+                                    "'");
       }
       s.multiplexor = static_cast<std::uint16_t>(it - message.signals.begin());
       s.mux_ranges_begin = static_cast<std::uint16_t>(compiled.mux_ranges.size());
@@ -223,7 +226,8 @@ CompiledMessage compile_message(const Message& message) {
       s.mux_ranges_end = static_cast<std::uint16_t>(compiled.mux_ranges.size());
     }
     if (compiled.mux_ranges.size() > std::numeric_limits<std::uint16_t>::max()) {
-      throw std::invalid_argument("message '" + message.name + "': too many multiplex ranges");
+      throw std::invalid_argument("message '" + std::string(message.name) +
+                                  "': too many multiplex ranges");
     }
     compiled.multiplexed = compiled.multiplexed || s.multiplexor != CompiledSignal::no_multiplexor;
     compiled.window_size = std::max(compiled.window_size, s.window_min_size);
@@ -237,7 +241,8 @@ CompiledMessage compile_message(const Message& message) {
     const CompiledSignal* at = &start;
     for (std::size_t hops = 0; at->multiplexor != CompiledSignal::no_multiplexor; ++hops) {
       if (hops > compiled.signals.size()) {
-        throw std::invalid_argument("message '" + message.name + "': multiplexor cycle");
+        throw std::invalid_argument("message '" + std::string(message.name) +
+                                    "': multiplexor cycle");
       }
       at = &compiled.signals[at->multiplexor];
     }
@@ -474,7 +479,7 @@ std::int64_t Codec::raw_integer(SignalRef ref, std::uint64_t raw) const noexcept
 
 std::string_view Codec::value_name(SignalRef ref, std::uint64_t raw) const noexcept {
   const std::int64_t value = raw_integer(ref, raw);
-  for (const ValueDescription& v : signal(ref).values) {
+  for (const ValueDescription& v : signal(ref).values()) {
     if (v.raw == value) return v.name;
   }
   return {};

@@ -5,6 +5,7 @@
 #include <iterator>
 #include <limits>
 #include <map>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -19,13 +20,13 @@ using Bits = std::bitset<max_frame_bits>;
 // Signals selected by the same thing: always present (no multiplexor), or one multiplexor
 // with one list of ranges.
 struct Group {
-  const std::string* multiplexor = nullptr;  // nullptr: always present
-  const std::vector<MuxRange>* ranges = nullptr;
+  const std::string_view* multiplexor = nullptr;  // nullptr: always present
+  const std::span<const MuxRange>* ranges = nullptr;
   Bits bits;
   std::vector<std::size_t> members;  // in file order
 };
 
-bool ranges_intersect(const std::vector<MuxRange>& a, const std::vector<MuxRange>& b) {
+bool ranges_intersect(std::span<const MuxRange> a, std::span<const MuxRange> b) {
   for (const MuxRange& ra : a) {
     for (const MuxRange& rb : b) {
       if (ra.low <= rb.high && rb.low <= ra.high) return true;
@@ -36,7 +37,7 @@ bool ranges_intersect(const std::vector<MuxRange>& a, const std::vector<MuxRange
 
 std::string group_key(const Signal& s) {
   if (s.multiplexor.empty()) return {};
-  std::string key = s.multiplexor;
+  std::string key(s.multiplexor);
   for (const MuxRange& r : s.mux_ranges)
     key += ' ' + std::to_string(r.low) + '-' + std::to_string(r.high);
   return key;
@@ -44,15 +45,11 @@ std::string group_key(const Signal& s) {
 
 class OverlapFinder {
  public:
-  explicit OverlapFinder(const Message& message) {
-    bits_.reserve(message.signals.size());
-    reported_.assign(message.signals.size(), false);
+  explicit OverlapFinder(const Message& message) : signals_(message.signals) {
+    reported_.assign(signals_.size(), false);
     std::map<std::string, std::size_t> index;  // key -> group
-    for (std::size_t i = 0; i < message.signals.size(); ++i) {
-      const Signal& s = message.signals[i];
-      bits_.push_back(layout_of(s).bits);
-      add_to_group(groups_[group_of(s, index)], i);
-    }
+    for (std::size_t i = 0; i < signals_.size(); ++i)
+      add_to_group(groups_[group_of(signals_[i], index)], i);
   }
 
   std::vector<Overlap> run() {
@@ -102,8 +99,9 @@ class OverlapFinder {
 
   // Within a group every member can be on the wire with every other.
   void add_to_group(Group& group, std::size_t signal) {
-    if ((group.bits & bits_[signal]).any()) report(signal, first_overlapping(group, signal));
-    group.bits |= bits_[signal];
+    const Bits bits = bits_of(signal);
+    if ((group.bits & bits).any()) report(signal, first_overlapping(group, signal));
+    group.bits |= bits;
     group.members.push_back(signal);
   }
 
@@ -149,16 +147,22 @@ class OverlapFinder {
 
   void compare_members(const Group& of, const Group& against) {
     for (const std::size_t signal : of.members) {
-      if ((against.bits & bits_[signal]).any()) report(signal, first_overlapping(against, signal));
+      if ((against.bits & bits_of(signal)).any())
+        report(signal, first_overlapping(against, signal));
     }
   }
 
   std::size_t first_overlapping(const Group& group, std::size_t signal) const {
+    const Bits bits = bits_of(signal);
     for (const std::size_t member : group.members) {
-      if ((bits_[member] & bits_[signal]).any()) return member;
+      if ((bits_of(member) & bits).any()) return member;
     }
     return signal;  // not reached: the caller saw the group's bits meet the signal's
   }
+
+  // Computed again where needed rather than kept: kept, they took 64 bytes a signal (half
+  // a Signal) for a few comparisons each (most groups' bits never meet).
+  [[nodiscard]] Bits bits_of(std::size_t signal) const { return layout_of(signals_[signal]).bits; }
 
   // A signal is reported with the first earlier signal it overlaps: members are in file
   // order, so when the first overlapping member of a group is later, none is earlier.
@@ -169,7 +173,7 @@ class OverlapFinder {
   }
 
   static constexpr std::size_t no_group = std::numeric_limits<std::size_t>::max();
-  std::vector<Bits> bits_;
+  const std::vector<Signal>& signals_;
   std::vector<Group> groups_;
   std::size_t plain_group_ = no_group;  // the group of the signals without a multiplexor
   std::vector<bool> reported_;

@@ -18,6 +18,8 @@
 #include "layout.hpp"
 #include "lexer.hpp"
 #include "overlap.hpp"
+#include "signal_index.hpp"
+#include "storage.hpp"
 
 namespace cabind::dbc {
 namespace {
@@ -66,20 +68,8 @@ struct AttributeDefinition {
   std::vector<std::string> enum_values;  // for ENUM attributes
 };
 
-using AttributeValue = std::variant<double, std::string>;
-
-// A signal by message index and name, for the parser's one signal index of the whole file.
-struct SignalKey {
-  std::size_t message = 0;
-  std::string_view name;
-  bool operator==(const SignalKey&) const = default;
-};
-
-struct SignalKeyHash {
-  std::size_t operator()(const SignalKey& key) const noexcept {
-    return std::hash<std::string_view>{}(key.name) ^ (key.message * 0x9E37'79B9'7F4A'7C15ULL);
-  }
-};
+// Strings are views of the text or of the storage's arena, as the Database's are.
+using AttributeValue = std::variant<double, std::string_view>;
 
 // A signal appended to its message before the parser knows it keeps it: removed again
 // (a thrown StatementError included) unless keep() is called.
@@ -104,18 +94,26 @@ struct BareMultiplexIndicator {
   diag::Location where;
 };
 
+// One BA_ of a message or signal, applied once every message is read. A file of many
+// messages has one a message or more: no string is copied (a Location would copy the
+// file name).
 struct PendingAttribute {
-  std::string name;
+  std::string_view name;
   std::uint32_t raw_message_id = 0;
-  std::string signal;  // empty: a message attribute
+  std::string_view signal;  // empty: a message attribute
   AttributeValue value;
-  diag::Location where;
+  std::uint32_t line = 0;
+  std::uint32_t column = 0;
 };
 
 class Parser {
  public:
-  Parser(std::string_view text, std::string file, ParseOptions options)
-      : lexer_(text), file_(std::move(file)), options_(options) {
+  // The text moves into the storage that the Database's views point into.
+  Parser(std::string text, std::string file, ParseOptions options)
+      : storage_(std::make_shared<detail::DatabaseStorage>(std::move(text))),
+        lexer_(storage_->text),
+        file_(std::move(file)),
+        options_(options) {
     database_.file = file_;
     current_ = lexer_.next();
   }
@@ -141,7 +139,10 @@ class Parser {
     check_semantics();
     ParseResult result;
     result.diagnostics = std::move(diagnostics_);
-    if (!result.diagnostics.has_errors()) result.database = std::move(database_);
+    if (!result.diagnostics.has_errors()) {
+      database_.storage = std::move(storage_);
+      result.database = std::move(database_);
+    }
     return result;
   }
 
@@ -265,20 +266,22 @@ class Parser {
 
   std::string expect_identifier(std::string_view what) { return std::string(expect_name(what)); }
 
-  // A name as a view of the text, for names that are only looked up.
+  // A name as a view of the text, valid as long as the storage.
   std::string_view expect_name(std::string_view what) {
     if (!at_name()) fail(current_, what);
     return take().text;
   }
 
-  std::string expect_string(std::string_view what) {
+  // A string's value as a view of the text, or of the arena when it had escapes to resolve.
+  std::string_view expect_string(std::string_view what) {
     if (current_.kind != TokenKind::string) fail(current_, what);
     if (current_.unterminated) {
       diagnostics_.error(here(current_), "unterminated string (missing closing '\"')");
       take();
       throw StatementError{};
     }
-    return detail::string_value(take());
+    const Token token = take();
+    return token.escaped ? storage_->keep(detail::string_value(token)) : token.text;
   }
 
   double expect_number(std::string_view what) {
@@ -467,11 +470,10 @@ class Parser {
     m.column = keyword.column;
     const Token id_token = current_;
     std::uint32_t raw_id = expect_message_id();
-    const std::string_view name = current_.text;  // a view of the text: a stable map key
-    m.name = expect_identifier("a message name");
+    m.name = expect_name("a message name");  // a view of the text: a stable map key
     expect_punct(':');
     m.size = static_cast<std::uint8_t>(expect_unsigned("a message size in bytes", 64));
-    m.transmitter = expect_identifier("the transmitting node");
+    m.transmitter = expect_name("the transmitting node");
     ++messages_seen_;
     current_message_ = no_message;
     if (m.name == independent_signals_message) {
@@ -500,14 +502,15 @@ class Parser {
                                             std::to_string(database_.messages[it->second].line) +
                                             ")");
     }
-    if (const auto it = by_name_.find(name); it != by_name_.end()) {
-      diagnostics_.error(here(keyword),
-                         "duplicate message name '" + m.name + "' (first defined at line " +
-                             std::to_string(database_.messages[it->second].line) + ")");
+    if (const auto it = by_name_.find(m.name); it != by_name_.end()) {
+      diagnostics_.error(here(keyword), "duplicate message name '" + std::string(m.name) +
+                                            "' (first defined at line " +
+                                            std::to_string(database_.messages[it->second].line) +
+                                            ")");
     }
     current_message_ = database_.messages.size();
     by_raw_id_.emplace(raw_id, current_message_);
-    by_name_.emplace(name, current_message_);
+    by_name_.emplace(m.name, current_message_);
     // Its SG_ lines follow it: room for all of them at once, so that no Signal is moved.
     // (current_ is the first of them, already read from the lexer).
     if (current_.kind == TokenKind::identifier && current_.text == "SG_") {
@@ -528,8 +531,7 @@ class Parser {
     TentativeSignal tentative(owner);
     s.line = keyword.line;
     s.column = keyword.column;
-    const std::string_view name = current_.text;  // a view of the text: a stable map key
-    s.name = expect_identifier("a signal name");
+    s.name = expect_name("a signal name");
     bool bare_multiplex_indicator = false;
     if (current_.kind == TokenKind::identifier) {
       bare_multiplex_indicator = multiplex_indicator(take(), s);
@@ -566,62 +568,74 @@ class Parser {
     s.maximum = expect_limit("the maximum");
     expect_punct(']');
     s.unit = expect_string("the unit string");
+    // The receivers as one view, from the first name to the last of the line.
+    const char* receivers_begin = nullptr;
+    const char* receivers_end = nullptr;
     while (at_name() && current_.line == previous_line_) {
-      s.receivers.emplace_back(take().text);
+      const Token receiver = take();
+      if (receivers_begin == nullptr) receivers_begin = receiver.text.data();
+      receivers_end = receiver.text.data() + receiver.text.size();
       if (at_punct(',')) take();
     }
+    if (receivers_begin != nullptr) {
+      s.receivers =
+          NameList({receivers_begin, static_cast<std::size_t>(receivers_end - receivers_begin)});
+    }
     if (s.factor == 0.0) {
-      diagnostics_.error(here(keyword), "signal '" + s.name + "' has factor 0");
+      diagnostics_.error(here(keyword), "signal '" + std::string(s.name) + "' has factor 0");
     }
     if (skipping_signals_) return;
     if (current_message_ == no_message) {
-      diagnostics_.error(here(keyword), "signal '" + s.name + "' outside any BO_ message");
+      diagnostics_.error(here(keyword),
+                         "signal '" + std::string(s.name) + "' outside any BO_ message");
       return;
     }
-    if (add_signal(s, name, keyword, length, bare_multiplex_indicator)) tentative.keep();
+    if (add_signal(s, keyword, length, bare_multiplex_indicator)) tentative.keep();
   }
 
   // Positions stay tokens until a diagnostic needs them: a Location copies the file name.
   // s is the last of its message's signals; false: it is refused.
-  bool add_signal(Signal& s, std::string_view name, const Token& keyword, const Token& length,
+  bool add_signal(Signal& s, const Token& keyword, const Token& length,
                   bool bare_multiplex_indicator) {
     Message& m = database_.messages[current_message_];
     const std::size_t index = m.signals.size() - 1;
     if (s.length > 64) {
       // J1939 files describe multi-frame strings as one long field; no frame decodes it.
-      warn(here(length), "signal '" + s.name + "' is " + std::to_string(s.length) +
+      warn(here(length), "signal '" + std::string(s.name) + "' is " + std::to_string(s.length) +
                              " bits long; cabind decodes signals of 1 to 64 bits: signal ignored");
       return false;
     }
-    // One hash of the name: inserted now, taken out again if the signal is refused.
-    const auto [it, inserted] = signal_index_.try_emplace(SignalKey{current_message_, name}, index);
-    if (!inserted) {
-      warn(here(keyword), "duplicate signal name '" + s.name + "' in message '" + m.name +
-                              "' (first defined at line " +
-                              std::to_string(m.signals[it->second].line) +
+    // One hash of the name: the look-up's probe inserts it once the signal is kept.
+    const auto message = static_cast<std::uint32_t>(current_message_);
+    const detail::SignalIndex::Probe probe =
+        signal_index_.find(database_.messages, message, s.name);
+    if (probe.signal != detail::SignalIndex::none) {
+      warn(here(keyword), "duplicate signal name '" + std::string(s.name) + "' in message '" +
+                              std::string(m.name) + "' (first defined at line " +
+                              std::to_string(m.signals[probe.signal].line) +
                               "): this one is ignored");
       return false;
     }
     const detail::BitLayout layout = detail::layout_of(s);
     if (!layout.fits) {
-      signal_index_.erase(it);
       warn(here(keyword), placement(s) + " lies beyond a 64-byte frame: signal ignored");
       return false;
     }
     if (layout.end_position > 8U * m.size) {
       warn(here(keyword), placement(s) + " lies outside its " + std::to_string(m.size) +
-                              "-byte message '" + m.name +
+                              "-byte message '" + std::string(m.name) +
                               "': kept, but it never decodes from a frame of that size");
       s.outside_message = true;
     }
     if (bare_multiplex_indicator) {
       bare_indicators_.push_back({current_message_, index, here(keyword)});
     }
+    signal_index_.insert(database_.messages, probe, message, static_cast<std::uint32_t>(index));
     return true;
   }
 
   static std::string placement(const Signal& s) {
-    return "signal '" + s.name + "' (start bit " + std::to_string(s.start_bit) + ", " +
+    return "signal '" + std::string(s.name) + "' (start bit " + std::to_string(s.start_bit) + ", " +
            std::to_string(s.length) + " bits)";
   }
 
@@ -643,8 +657,26 @@ class Parser {
       fail(token, "a multiplex indicator ('M', 'm<value>' or 'm<value>M') or ':'");
     }
     s.mux_role = also_multiplexor ? MuxRole::multiplexed_multiplexor : MuxRole::multiplexed;
-    s.mux_ranges = {MuxRange{value, value}};
+    s.mux_ranges = single_range(value);
     return false;
+  }
+
+  // [value, value] in the arena; signals selected by the same value (they follow each
+  // other in real files) share one.
+  std::span<const MuxRange> single_range(std::uint64_t value) {
+    if (last_single_range_.empty() || last_single_range_.front().low != value) {
+      const MuxRange range{value, value};
+      last_single_range_ = storage_->keep(std::span<const MuxRange>(&range, 1));
+    }
+    return last_single_range_;
+  }
+
+  // The signal's notes, created in the arena when it has none yet.
+  SignalNotes& notes_of(Signal& s) {
+    if (s.notes == nullptr) s.notes = storage_->make<SignalNotes>();
+    // Created non-const in the arena by the line above: the parser may write it until the
+    // Database is handed out.
+    return const_cast<SignalNotes&>(*s.notes);
   }
 
   // References use the id as the BO_ line wrote it; an id read as extended (above 0x7FF
@@ -669,16 +701,16 @@ class Parser {
   }
 
   Signal* find_signal_in(Message& m, std::string_view name) {
-    const auto message = static_cast<std::size_t>(&m - database_.messages.data());
-    const auto it = signal_index_.find({message, name});
-    return it == signal_index_.end() ? nullptr : &m.signals[it->second];
+    const auto message = static_cast<std::uint32_t>(&m - database_.messages.data());
+    const std::uint32_t index = signal_index_.find_signal(database_.messages, message, name);
+    return index == detail::SignalIndex::none ? nullptr : &m.signals[index];
   }
 
   Signal* signal_of(Message* m, std::string_view name, const Token& at) {
     if (m == nullptr) return nullptr;
     if (Signal* s = find_signal_in(*m, name)) return s;
     warn(here(at), "reference to undefined signal '" + std::string(name) + "' in message '" +
-                       m->name + "' ignored");
+                       std::string(m->name) + "' ignored");
     return nullptr;
   }
 
@@ -693,24 +725,24 @@ class Parser {
         warn(here(at), "comment for a bare message id " + std::string(at.text) +
                            ": read as CM_ BO_ " + std::string(at.text));
         Message* m = message_by_raw_id(raw_id, at);
-        std::string text = expect_string("the comment string");
-        if (m != nullptr) m->comment = std::move(text);
+        const std::string_view text = expect_string("the comment string");
+        if (m != nullptr) m->comment = text;
         expect_terminator("CM_");
         return;
       }
       const std::string_view object = expect_name("BU_, BO_, SG_, EV_ or a comment string");
       if (object == "BO_") {
         Message* m = message_by_raw_id(expect_message_id(), at);
-        std::string text = expect_string("the comment string");
-        if (m != nullptr) m->comment = std::move(text);
+        const std::string_view text = expect_string("the comment string");
+        if (m != nullptr) m->comment = text;
       } else if (object == "SG_") {
         Message* m = message_by_raw_id(expect_message_id(), at);
         const std::string_view name = expect_name("a signal name");
-        std::string text = expect_string("the comment string");
-        if (Signal* s = signal_of(m, name, at)) s->comment = std::move(text);
+        const std::string_view text = expect_string("the comment string");
+        if (Signal* s = signal_of(m, name, at)) notes_of(*s).comment = text;
       } else if (object == "BU_" || object == "EV_") {
-        expect_identifier("a name");
-        expect_string("the comment string");
+        (void)expect_name("a name");
+        (void)expect_string("the comment string");
       } else {
         diagnostics_.error(here(at),
                            "expected BU_, BO_, SG_ or EV_, found '" + std::string(object) + "'");
@@ -723,8 +755,8 @@ class Parser {
   // BA_DEF_ [BU_|BO_|SG_|EV_] "name" INT|HEX|FLOAT|STRING|ENUM ... ;
   void attribute_definition() {
     if (current_.kind == TokenKind::identifier) take();  // the object type
-    const std::string name = expect_string("the attribute name");
-    const std::string type = expect_identifier("the attribute type");
+    const std::string name(expect_string("the attribute name"));
+    const std::string_view type = expect_name("the attribute type");
     AttributeDefinition definition;
     if (type == "ENUM") {
       while (current_.kind == TokenKind::string) {
@@ -735,7 +767,7 @@ class Parser {
     } else if (type == "INT" || type == "HEX" || type == "FLOAT" || type == "STRING") {
       skip_to_semicolon("BA_DEF_");
     } else {
-      diagnostics_.error(here(current_), "unknown attribute type '" + type + "'");
+      diagnostics_.error(here(current_), "unknown attribute type '" + std::string(type) + "'");
       throw StatementError{};
     }
     attribute_definitions_[name] = std::move(definition);
@@ -748,7 +780,7 @@ class Parser {
 
   // BA_DEF_DEF_ "GenMsgCycleTime" 0;
   void attribute_default() {
-    const std::string name = expect_string("the attribute name");
+    const std::string name(expect_string("the attribute name"));
     attribute_defaults_[name] = attribute_value();
     expect_terminator("BA_DEF_DEF_");
   }
@@ -756,19 +788,20 @@ class Parser {
   // BA_ "GenMsgCycleTime" BO_ 1050 100;  BA_ "GenSigStartValue" SG_ 1050 InCarTemp 80;
   void attribute() {
     PendingAttribute pending;
-    pending.where = here(current_);
+    pending.line = current_.line;
+    pending.column = current_.column;
     pending.name = expect_string("the attribute name");
     bool on_message_or_signal = false;
     if (current_.kind == TokenKind::identifier) {
       const std::string_view object = take().text;
       if (object == "BO_" || object == "SG_") {
         pending.raw_message_id = expect_message_id();
-        if (object == "SG_") pending.signal = expect_identifier("a signal name");
+        if (object == "SG_") pending.signal = expect_name("a signal name");
         on_message_or_signal = true;
       } else if (object == "BU_" || object == "EV_") {
-        expect_identifier("a name");
+        (void)expect_name("a name");
       } else {
-        diagnostics_.error(pending.where,
+        diagnostics_.error(where_of(pending),
                            "expected BU_, BO_, SG_ or EV_, found '" + std::string(object) + "'");
         throw StatementError{};
       }
@@ -778,16 +811,17 @@ class Parser {
     if (on_message_or_signal) attributes_.push_back(std::move(pending));
   }
 
-  std::vector<ValueDescription> value_list(std::string_view statement) {
-    std::vector<ValueDescription> values;
+  // The list, in a buffer reused by the next call (no allocation per VAL_ line).
+  std::span<const ValueDescription> value_list(std::string_view statement) {
+    value_buffer_.clear();
     while (current_.kind == TokenKind::number) {
       ValueDescription v;
       v.raw = expect_integer("a raw value");
       v.name = expect_string("the value's description string");
-      values.push_back(std::move(v));
+      value_buffer_.push_back(v);
     }
     expect_terminator(statement);
-    return values;
+    return value_buffer_;
   }
 
   // VAL_ 1050 Gear 0 "P" 1 "R" ;   (VAL_ <env var> ... ; describes an environment variable)
@@ -800,15 +834,16 @@ class Parser {
     }
     Message* m = message_by_raw_id(expect_message_id(), at);
     const std::string_view name = expect_name("a signal name");
-    std::vector<ValueDescription> values = value_list("VAL_");
-    if (Signal* s = signal_of(m, name, at)) s->values = std::move(values);
+    const std::span<const ValueDescription> values = value_list("VAL_");
+    if (Signal* s = signal_of(m, name, at)) notes_of(*s).values = storage_->keep(values);
   }
 
   // VAL_TABLE_ Gears 0 "P" 1 "R" ;
   void value_table() {
     ValueTable table;
     table.name = expect_identifier("a value table name");
-    table.values = value_list("VAL_TABLE_");
+    const std::span<const ValueDescription> values = value_list("VAL_TABLE_");
+    table.values.assign(values.begin(), values.end());
     database_.value_tables.push_back(std::move(table));
   }
 
@@ -866,7 +901,8 @@ class Parser {
     Message* m = message_by_raw_id(expect_message_id(), at);
     const std::string_view name = expect_name("a signal name");
     const std::string_view multiplexor = expect_name("the multiplexor signal name");
-    std::vector<MuxRange> ranges;
+    std::vector<MuxRange>& ranges = range_buffer_;
+    ranges.clear();
     while (current_.kind == TokenKind::number) {
       MuxRange range;
       range.low =
@@ -896,7 +932,7 @@ class Parser {
         return;
       }
       s->multiplexor = multiplexor;
-      s->mux_ranges = std::move(ranges);
+      s->mux_ranges = storage_->keep(std::span<const MuxRange>(ranges));
     }
   }
 
@@ -913,13 +949,14 @@ class Parser {
           std::any_of(m.signals.begin(), m.signals.end(),
                       [](const Signal& other) { return other.mux_role == MuxRole::multiplexor; });
       if (has_multiplexor) {
-        warn(bare.where, "multiplex indicator 'm' without a value: '" + s.name +
-                             "' read as a plain signal (message '" + m.name +
+        warn(bare.where, "multiplex indicator 'm' without a value: '" + std::string(s.name) +
+                             "' read as a plain signal (message '" + std::string(m.name) +
                              "' already has a multiplexor)");
       } else {
         s.mux_role = MuxRole::multiplexor;
-        warn(bare.where, "multiplex indicator 'm' without a value: '" + s.name +
-                             "' read as the multiplexor ('M') of message '" + m.name + "'");
+        warn(bare.where, "multiplex indicator 'm' without a value: '" + std::string(s.name) +
+                             "' read as the multiplexor ('M') of message '" + std::string(m.name) +
+                             "'");
       }
     }
   }
@@ -946,10 +983,10 @@ class Parser {
           if (plain.size() != 1) {
             diagnostics_.error(
                 where,
-                "multiplexed signal '" + s.name + "' needs " +
+                "multiplexed signal '" + std::string(s.name) + "' needs " +
                     (plain.empty() ? std::string("a multiplexor ('M') in")
                                    : std::string("an SG_MUL_VAL_ entry: several multiplexors in")) +
-                    " message '" + m.name + "'");
+                    " message '" + std::string(m.name) + "'");
             continue;
           }
           s.multiplexor = plain.front()->name;
@@ -958,9 +995,10 @@ class Parser {
         if (selector == nullptr || selector == &s ||
             (selector->mux_role != MuxRole::multiplexor &&
              selector->mux_role != MuxRole::multiplexed_multiplexor)) {
-          diagnostics_.error(where, "signal '" + s.name + "' names '" + s.multiplexor +
+          diagnostics_.error(where, "signal '" + std::string(s.name) + "' names '" +
+                                        std::string(s.multiplexor) +
                                         "' as multiplexor, which is not a multiplexor of '" +
-                                        m.name + "'");
+                                        std::string(m.name) + "'");
         }
       }
     }
@@ -975,8 +1013,8 @@ class Parser {
   }
 
   bool is_fd_format(const AttributeValue& value) const {
-    std::string format;
-    if (const std::string* s = std::get_if<std::string>(&value)) {
+    std::string_view format;
+    if (const std::string_view* s = std::get_if<std::string_view>(&value)) {
       format = *s;
     } else {
       const auto it = attribute_definitions_.find("VFrameFormat");
@@ -988,10 +1026,10 @@ class Parser {
       }
       format = it->second.enum_values[static_cast<std::size_t>(index)];
     }
-    return format.find("FD") != std::string::npos;
+    return format.find("FD") != std::string_view::npos;
   }
 
-  void apply_message_attribute(Message& m, const std::string& name, const AttributeValue& value,
+  void apply_message_attribute(Message& m, std::string_view name, const AttributeValue& value,
                                const diag::Location& where) {
     double number = 0;
     if (name == "GenMsgCycleTime") {
@@ -1021,52 +1059,58 @@ class Parser {
       if (const auto it = attribute_defaults_.find("GenSigStartValue");
           it != attribute_defaults_.end() && as_number(it->second, start)) {
         for (Signal& s : m.signals)
-          s.start_value = start;
+          notes_of(s).start_value = start;
       }
     }
     for (const PendingAttribute& a : attributes_) {
       const std::size_t index = find_message_index(a.raw_message_id);
       if (index == no_message) {
         if (a.raw_message_id != (extended_id_flag | 0x4000'0000U)) {
-          warn(a.where, "attribute '" + a.name + "' for undefined message id " +
-                            std::to_string(a.raw_message_id & ~extended_id_flag) + " ignored");
+          warn(where_of(a), "attribute '" + std::string(a.name) + "' for undefined message id " +
+                                std::to_string(a.raw_message_id & ~extended_id_flag) + " ignored");
         }
         continue;
       }
       Message& m = database_.messages[index];
       if (a.signal.empty()) {
-        apply_message_attribute(m, a.name, a.value, a.where);
+        apply_message_attribute(m, a.name, a.value, where_of(a));
         continue;
       }
       if (a.name != "GenSigStartValue") continue;
       Signal* s = find_signal_in(m, a.signal);
       double start = 0;
       if (s == nullptr) {
-        warn(a.where, "attribute for undefined signal '" + a.signal + "' ignored");
+        warn(where_of(a), "attribute for undefined signal '" + std::string(a.signal) + "' ignored");
       } else if (!as_number(a.value, start)) {
-        diagnostics_.error(a.where, "GenSigStartValue must be a number");
+        diagnostics_.error(where_of(a), "GenSigStartValue must be a number");
       } else {
-        s->start_value = start;
+        notes_of(*s).start_value = start;
       }
     }
   }
 
   // Overlaps are warnings: real files overlay signals on purpose (a raw value and its
   // flags); whether one matters depends on what the configuration binds.
+  [[nodiscard]] diag::Location where_of(const PendingAttribute& a) const {
+    return {file_, a.line, a.column};
+  }
+
   void check_semantics() {
     for (Message& m : database_.messages) {
       for (const detail::Overlap& o : detail::find_overlaps(m)) {
         Signal& s = m.signals[o.signal];
         Signal& earlier = m.signals[o.overlapped];
-        s.overlaps = earlier.name;
-        if (earlier.overlaps.empty()) earlier.overlaps = s.name;
-        warn({file_, s.line, s.column}, "signal '" + s.name + "' overlaps signal '" +
-                                            m.signals[o.overlapped].name + "' in message '" +
-                                            m.name + "'");
+        notes_of(s).overlaps = earlier.name;
+        if (earlier.overlaps().empty()) notes_of(earlier).overlaps = s.name;
+        warn({file_, s.line, s.column}, "signal '" + std::string(s.name) + "' overlaps signal '" +
+                                            std::string(earlier.name) + "' in message '" +
+                                            std::string(m.name) + "'");
       }
     }
   }
 
+  // Declared before lexer_, which reads the text it holds.
+  std::shared_ptr<detail::DatabaseStorage> storage_;
   Lexer lexer_;
   std::string file_;
   Token current_;
@@ -1082,9 +1126,12 @@ class Parser {
   // Hashed so that a file of n messages and signals parses in time linear in n.
   std::unordered_map<std::uint32_t, std::size_t> by_raw_id_;  // DBC id (bit 31 = extended)
   // Keys are views of the parsed text, which outlives the parser: no name is copied.
-  std::unordered_map<std::string_view, std::size_t> by_name_;               // message name -> index
-  std::unordered_map<SignalKey, std::size_t, SignalKeyHash> signal_index_;  // -> signal index
+  std::unordered_map<std::string_view, std::size_t> by_name_;  // message name -> index
+  detail::SignalIndex signal_index_;                           // (message, name) -> signal
   std::vector<BareMultiplexIndicator> bare_indicators_;
+  std::vector<ValueDescription> value_buffer_;   // value_list()'s
+  std::vector<MuxRange> range_buffer_;           // multiplexer_values()'s
+  std::span<const MuxRange> last_single_range_;  // single_range()'s
   std::map<std::string, AttributeDefinition, std::less<>> attribute_definitions_;
   std::map<std::string, AttributeValue, std::less<>> attribute_defaults_;
   std::vector<PendingAttribute> attributes_;
@@ -1092,8 +1139,16 @@ class Parser {
 
 }  // namespace
 
+ParseResult parse(std::string&& text, std::string file, ParseOptions options) {
+  return Parser(std::move(text), std::move(file), options).run();
+}
+
 ParseResult parse(std::string_view text, std::string file, ParseOptions options) {
-  return Parser(text, std::move(file), options).run();
+  return parse(std::string(text), std::move(file), options);
+}
+
+ParseResult parse(const char* text, std::string file, ParseOptions options) {
+  return parse(std::string_view(text), std::move(file), options);
 }
 
 ParseResult parse_file(const std::filesystem::path& path, ParseOptions options) {
@@ -1119,7 +1174,7 @@ ParseResult parse_file(const std::filesystem::path& path, ParseOptions options) 
     result.diagnostics.error({path.string(), 0, 0}, "read error");
     return result;
   }
-  return parse(content, path.string(), options);
+  return parse(std::move(content), path.string(), options);
 }
 
 }  // namespace cabind::dbc

@@ -126,7 +126,7 @@ void Actuator::init_shadow(MessageState& state, std::uint16_t message) const {
                               : can::Frame::classic(dbc_message.id, payload, dbc_message.extended);
   if (frame) state.shadow = *frame;
   for (std::size_t s = 0; s < dbc_message.signals.size(); ++s) {
-    const auto& start = dbc_message.signals[s].start_value;
+    const auto& start = dbc_message.signals[s].start_value();
     if (!start || *start < 0) continue;
     const dbc::SignalRef ref{message, static_cast<std::uint16_t>(s)};
     codec.encode_raw(ref, static_cast<std::uint64_t>(*start), state.shadow.mutable_data());
@@ -246,7 +246,7 @@ can::SendStatus Actuator::transmit(std::uint16_t index, const rules::EvalContext
   // Never let this frame repeat a command whose interlock does not hold now.
   for (const std::size_t other : message.outputs) {
     if (!states_[other].in_shadow || interlock_holds(other, context, nullptr)) continue;
-    const auto& start = codec_of(other).signal(specs_[other].ref).start_value;
+    const auto& start = codec_of(other).signal(specs_[other].ref).start_value();
     codec_of(other).encode_raw(specs_[other].ref,
                                start && *start > 0 ? static_cast<std::uint64_t>(*start) : 0U,
                                frame.mutable_data());

@@ -80,7 +80,8 @@ void Engine::watch_secoc(std::size_t bus) {
     const SecocAlarm& alarm = plan.secoc_alarms[i];
     // Named as vehicle.yaml names it: with its bus when the vehicle has several.
     const std::string bus_prefix = plan_.buses.size() > 1 ? plan.name + ":" : std::string();
-    const std::string name = bus_prefix + plan.codec->message(verifier.message()).name +
+    const std::string name = bus_prefix +
+                             std::string(plan.codec->message(verifier.message()).name) +
                              " (Data ID " + std::to_string(verifier.data_id()) + ")";
     monitors_.emplace_back(alarm.failures, alarm.window);
     secoc_report_details_.push_back(name + " failed SecOC verification");

@@ -139,12 +139,12 @@ void PlanBuilder::add_signals() {
     if (!bound) continue;
     const dbc::Signal& dbc_signal = codec(bound->signal.bus).signal(bound->signal.ref);
     std::vector<rules::NamedValue> names;
-    for (const auto& value : dbc_signal.values) {
-      names.push_back(
-          {value.name, static_cast<double>(value.raw) * dbc_signal.factor + dbc_signal.offset});
+    for (const auto& value : dbc_signal.values()) {
+      names.push_back({std::string(value.name),
+                       static_cast<double>(value.raw) * dbc_signal.factor + dbc_signal.offset});
     }
     symbols_.signals.add_signal(mapping.name, bound->slot, rules::ValueType::number,
-                                std::move(names), dbc_signal.unit);
+                                std::move(names), std::string(dbc_signal.unit));
   }
   plan_.signal_count = plan_.timeouts.size();
 }

@@ -152,13 +152,14 @@ void PlanBuilder::warn_unaccounted_signals() {
         written = written || (spec.bus == output.bus && spec.ref == ref);
       if (written) continue;
       const dbc::Signal& signal = message.signals[s];
-      const double raw = signal.start_value.value_or(0.0);
+      const double raw = signal.start_value().value_or(0.0);
       diagnostics_.warning(config_.outputs[o].signal.where,
-                           "message '" + message.name + "' carries signal '" + signal.name +
+                           "message '" + std::string(message.name) + "' carries signal '" +
+                               std::string(signal.name) +
                                "', which no output writes: every command frame sends it at " +
-                               (signal.start_value ? "its GenSigStartValue" : "raw 0") + " (" +
+                               (signal.start_value() ? "its GenSigStartValue" : "raw 0") + " (" +
                                format_number(raw * signal.factor + signal.offset) +
-                               (signal.unit.empty() ? "" : " " + signal.unit) + ")");
+                               (signal.unit.empty() ? "" : " " + std::string(signal.unit)) + ")");
     }
   }
 }

@@ -12,7 +12,7 @@ IntegrityCheck::IntegrityCheck(const dbc::Codec& codec, const IntegritySpec& spe
       algorithm_(spec.algorithm),
       max_counter_skips_(spec.max_counter_skips),
       recovery_frames_(spec.recovery_frames) {
-  const std::string name = codec.message(spec.message).name;
+  const std::string name(codec.message(spec.message).name);
   if (recovery_frames_ == 0) {
     throw std::invalid_argument("integrity of " + name + ": recovery_frames must be at least 1");
   }
@@ -20,13 +20,14 @@ IntegrityCheck::IntegrityCheck(const dbc::Codec& codec, const IntegritySpec& spe
     const dbc::Signal& counter = codec.signal(*counter_);
     if (counter_->message != spec.message || counter.length > 8 || counter.is_float() ||
         counter.is_signed()) {
-      throw std::invalid_argument("integrity of " + name + ": counter " + counter.name +
+      throw std::invalid_argument("integrity of " + name + ": counter " +
+                                  std::string(counter.name) +
                                   " is not an unsigned signal of at most 8 bits");
     }
     const unsigned modulus = 1U << counter.length;
     if (max_counter_skips_ + 2U > modulus) {
       throw std::invalid_argument("integrity of " + name + ": max_counter_skips too large for " +
-                                  counter.name);
+                                  std::string(counter.name));
     }
     counter_mask_ = static_cast<std::uint8_t>(modulus - 1U);
   }
@@ -35,7 +36,8 @@ IntegrityCheck::IntegrityCheck(const dbc::Codec& codec, const IntegritySpec& spe
     const unsigned lsb = checksum.byte_order == dbc::ByteOrder::little_endian ? 0U : 7U;
     if (spec.checksum->message != spec.message || checksum.length != 8 ||
         checksum.start_bit % 8U != lsb || checksum.start_bit / 8U >= size_) {
-      throw std::invalid_argument("integrity of " + name + ": checksum " + checksum.name +
+      throw std::invalid_argument("integrity of " + name + ": checksum " +
+                                  std::string(checksum.name) +
                                   " is not one whole byte of the message");
     }
     has_checksum_ = true;

@@ -28,7 +28,7 @@ SecocVerifier::SecocVerifier(const dbc::Codec& codec, const SecocSpec& spec)
       size_(codec.message(spec.message).size),
       cmac_(spec.key),
       freshness_(spec.params.freshness_bits, spec.last_counter) {
-  const std::string& name = codec.message(spec.message).name;
+  const std::string name(codec.message(spec.message).name);
   if (!valid_params(params_)) {
     throw std::invalid_argument("secoc of " + name +
                                 ": mac_bits must be 24..128 and freshness_bits 8..32, "

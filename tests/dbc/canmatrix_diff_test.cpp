@@ -168,7 +168,7 @@ TEST_P(CanmatrixDifferential, EverySignalMatchesCanmatrix) {
     const std::map<std::string, nlohmann::json> values = first_by_name(theirs.at("signals"));
     for (std::size_t s = 0; s < message.signals.size(); ++s) {
       const Signal& signal = message.signals[s];
-      const auto it = values.find(signal.name);
+      const auto it = values.find(std::string(signal.name));
       if (signal.outside_message) {
         EXPECT_EQ(decoded[s].status, SignalStatus::payload_too_short) << signal.name;
         tally.outside += 1;

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <memory>
+#include <optional>
 #include <random>
 #include <string>
 
@@ -57,7 +59,7 @@ BO_ 1050 Climate_Control_Data: 8 HVAC
   EXPECT_DOUBLE_EQ(t->minimum, -40);
   EXPECT_DOUBLE_EQ(t->maximum, 87.5);
   EXPECT_EQ(t->unit, "degC");
-  EXPECT_EQ(t->receivers, (std::vector<std::string>{"ECU", "Cluster"}));
+  EXPECT_EQ(t->receivers.names(), (std::vector<std::string_view>{"ECU", "Cluster"}));
   EXPECT_EQ(m->find_signal("Fan")->byte_order, ByteOrder::little_endian);
 }
 
@@ -112,14 +114,14 @@ SIG_GROUP_ 100 Drive 1 : Gear Speed;
   EXPECT_TRUE(m.fd);
   EXPECT_EQ(m.extra_transmitters, (std::vector<std::string>{"HVAC", "Cluster"}));
   const Signal& gear = *m.find_signal("Gear");
-  EXPECT_EQ(gear.comment, "Selected \"gear\"");
-  EXPECT_EQ(gear.start_value, 2.0);
+  EXPECT_EQ(gear.comment(), "Selected \"gear\"");
+  EXPECT_EQ(gear.start_value(), 2.0);
   ASSERT_NE(gear.find_value("D"), nullptr);
   EXPECT_EQ(gear.find_value("D")->raw, 3);
   EXPECT_EQ(gear.find_value("X"), nullptr);
   EXPECT_EQ(m.find_signal("Speed")->value_type, ValueType::float32);
   EXPECT_EQ(m.find_signal("Odo")->value_type, ValueType::float64);
-  EXPECT_EQ(m.find_signal("Speed")->start_value, 0.0);
+  EXPECT_EQ(m.find_signal("Speed")->start_value(), 0.0);
   ASSERT_EQ(db.signal_groups.size(), 1U);
   EXPECT_EQ(db.signal_groups[0].signals, (std::vector<std::string>{"Gear", "Speed"}));
 }
@@ -157,7 +159,8 @@ SG_MUL_VAL_ 201 Leaf Sub 5-5;
   EXPECT_EQ(simple.find_signal("Selector")->mux_role, MuxRole::multiplexor);
   EXPECT_EQ(simple.find_signal("A")->mux_role, MuxRole::multiplexed);
   EXPECT_EQ(simple.find_signal("A")->multiplexor, "Selector");
-  EXPECT_EQ(simple.find_signal("B")->mux_ranges.at(0).low, 2U);
+  ASSERT_EQ(simple.find_signal("B")->mux_ranges.size(), 1U);
+  EXPECT_EQ(simple.find_signal("B")->mux_ranges[0].low, 2U);
   // A and B share bits but are never on the wire together: no overlap warning.
   EXPECT_TRUE(r.diagnostics.empty()) << errors_of(r);
 
@@ -274,6 +277,45 @@ TEST(DbcParser, UnreadableFileIsADiagnostic) {
   EXPECT_NE(errors_of(r).find("/nonexistent/file.dbc: error: cannot open DBC file"),
             std::string::npos)
       << errors_of(r);
+}
+
+// The Database's views point into storage it shares with its copies: the text given to
+// parse() and the Database parsed from it may both be gone, a copy still reads its names.
+TEST(DatabaseStorage, ViewsStayValidInACopyAfterTheTextAndTheOriginalAreGone) {
+  std::optional<Database> copy;
+  {
+    auto text = std::make_unique<std::string>(
+        "BO_ 100 A_Message_Name_Longer_Than_Sso: 8 ECU\n"
+        " SG_ A_Signal_Name_Longer_Than_Sso : 0|8@1+ (1,0) [0|0] \"km/h\" ECU,GW\n"
+        "CM_ SG_ 100 A_Signal_Name_Longer_Than_Sso \"a \\\"quoted\\\" comment\";\n"
+        "VAL_ 100 A_Signal_Name_Longer_Than_Sso 0 \"Off\" 1 \"On\";\n");
+    ParseResult r = parse(std::string_view(*text), "storage.dbc");
+    text.reset();
+    ASSERT_TRUE(r.ok()) << errors_of(r);
+    copy = *r.database;
+    const Database moved = std::move(*r.database);
+    EXPECT_EQ(moved.messages.at(0).name, "A_Message_Name_Longer_Than_Sso");
+  }
+  const Message& m = copy->messages.at(0);
+  EXPECT_EQ(m.name, "A_Message_Name_Longer_Than_Sso");
+  const Signal* s = m.find_signal("A_Signal_Name_Longer_Than_Sso");
+  ASSERT_NE(s, nullptr);
+  EXPECT_EQ(s->unit, "km/h");
+  EXPECT_EQ(s->comment(), "a \"quoted\" comment");
+  EXPECT_EQ(s->receivers.names(), (std::vector<std::string_view>{"ECU", "GW"}));
+  ASSERT_EQ(s->values().size(), 2U);
+  EXPECT_EQ(s->values()[1].name, "On");
+}
+
+TEST(DatabaseStorage, SignalsWithoutNotesHaveNone) {
+  const ParseResult r =
+      parse("BO_ 1 M: 8 ECU\n SG_ Plain : 0|8@1+ (1,0) [0|0] \"\" \n", "plain.dbc");
+  ASSERT_TRUE(r.ok()) << errors_of(r);
+  const Signal& s = r.database->messages.at(0).signals.at(0);
+  EXPECT_EQ(s.notes, nullptr);
+  EXPECT_TRUE(s.receivers.empty());
+  EXPECT_TRUE(s.comment().empty());
+  EXPECT_FALSE(s.start_value().has_value());
 }
 
 }  // namespace

@@ -39,8 +39,8 @@ std::string summary(const Database& db) {
       out << " SG_ " << s.name << ' ' << s.start_bit << '|' << s.length << ' '
           << static_cast<int>(s.byte_order) << static_cast<int>(s.value_type) << ' ' << s.factor
           << ',' << s.offset << " mux " << static_cast<int>(s.mux_role) << ' ' << s.multiplexor
-          << (s.outside_message ? " outside" : "") << " [" << s.comment << ']';
-      for (const ValueDescription& v : s.values)
+          << (s.outside_message ? " outside" : "") << " [" << s.comment() << ']';
+      for (const ValueDescription& v : s.values())
         out << ' ' << v.raw << '=' << v.name;
       out << '\n';
     }
@@ -132,7 +132,7 @@ TEST(TolerantDbcMeaning, AnIdAboveTheStandardRangeIsExtendedAndReferencesFindIt)
   EXPECT_EQ(db.messages[0].id, 0x62CC033U);
   EXPECT_EQ(db.find_message(0x62CC033U, true), &db.messages[0]);
   EXPECT_EQ(db.messages[0].comment, "Read as extended 0x62CC033");
-  EXPECT_EQ(db.messages[0].signals[0].values.size(), 2U);
+  EXPECT_EQ(db.messages[0].signals[0].values().size(), 2U);
 }
 
 TEST(TolerantDbcMeaning, ASignalOutsideItsMessageIsKeptAndMarked) {
@@ -146,9 +146,9 @@ TEST(TolerantDbcMeaning, ASignalOutsideItsMessageIsKeptAndMarked) {
 TEST(TolerantDbcMeaning, AMissingSemicolonEndsTheStatementAtTheLineEnd) {
   const ParseResult r = parse_file(data_dir / "missing_semicolon.dbc");
   const Signal& s = loaded(r).messages.at(0).signals.at(0);
-  ASSERT_EQ(s.values.size(), 2U);
-  EXPECT_EQ(s.values[1].name, "Inactive");
-  EXPECT_EQ(s.comment, "Driver override");
+  ASSERT_EQ(s.values().size(), 2U);
+  EXPECT_EQ(s.values()[1].name, "Inactive");
+  EXPECT_EQ(s.comment(), "Driver override");
 }
 
 TEST(TolerantDbcMeaning, ContinuedNodeListAndBareCommentAndBareMultiplexIndicator) {
@@ -274,7 +274,7 @@ TEST(DbcIndentation, AnIndentedFileParsesAsItsFlushLeftTwin) {
   ASSERT_EQ(indented.database->messages.size(), 2U);
   EXPECT_EQ(indented.database->messages[0].cycle_time_ms, 100U);
   EXPECT_EQ(indented.database->messages[0].comment, "Climate\non two lines");
-  EXPECT_EQ(indented.database->messages[0].signals.at(1).values.size(), 2U);
+  EXPECT_EQ(indented.database->messages[0].signals.at(1).values().size(), 2U);
 }
 
 // Mutation test over every fixture and line-end convention: random bytes written over and

@@ -27,10 +27,16 @@ struct ParseResult {
 };
 
 // `file` names the text in diagnostics. A text without any message (BO_) is an error.
+// The Database keeps the text (its names are views of it, see database.hpp): this overload
+// moves it in, the others copy it once.
+[[nodiscard]] ParseResult parse(std::string&& text, std::string file, ParseOptions options = {});
 [[nodiscard]] ParseResult parse(std::string_view text, std::string file, ParseOptions options = {});
+// For literals, which would otherwise match both of the above.
+[[nodiscard]] ParseResult parse(const char* text, std::string file, ParseOptions options = {});
 
-// Reads and parses a file. An unreadable file is an error diagnostic naming the OS reason
-// ("cannot open DBC file: No such file or directory"), not an exception.
+// Reads and parses a file, its text read once, into the Database's storage. An unreadable
+// file is an error diagnostic naming the OS reason ("cannot open DBC file: No such file or
+// directory"), not an exception.
 [[nodiscard]] ParseResult parse_file(const std::filesystem::path& path, ParseOptions options = {});
 
 }  // namespace cabind::dbc
