@@ -180,13 +180,17 @@ CompiledSignal compile_signal(const Message& message, const Signal& signal,
 }
 
 // The message's decode plan (see detail::DecodeStep), its steps appended to `steps`; no plan
-// (nothing appended) when some signal does not have the shape: multiplexed, an IEEE float,
-// a 64-bit unsigned integer, or nine bytes wide.
+// (nothing appended) for a message without signals (the plan runs its first step untested)
+// or when some signal does not have the shape: multiplexed, an IEEE float, a 64-bit
+// unsigned integer, or nine bytes wide.
 detail::MessagePlan message_plan(const CompiledMessage& m, std::vector<detail::DecodeStep>& steps) {
   const auto has_shape = [](const CompiledSignal& s) {
     return s.plain_integer && s.window_min_size != 0xFFFF;
   };
-  if (m.multiplexed || !std::all_of(m.signals.begin(), m.signals.end(), has_shape)) return {};
+  if (m.signals.empty() || m.multiplexed ||
+      !std::all_of(m.signals.begin(), m.signals.end(), has_shape)) {
+    return {};
+  }
   if (steps.size() + m.signals.size() > std::numeric_limits<std::uint32_t>::max()) return {};
   const detail::MessagePlan plan{.min_payload = m.window_size,
                                  .first_step = static_cast<std::uint32_t>(steps.size()),

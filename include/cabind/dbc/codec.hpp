@@ -138,7 +138,7 @@ struct CompiledMessage {
 };
 
 // What the inline decode_message reads per frame, 16 bytes: one load from the message
-// index. A message whose signals all have the DecodeStep shape has its steps at
+// index. A message of at least one signal, all of the DecodeStep shape, has its steps at
 // [first_step, first_step + signal_count) of the Codec's flat step array and runs them for
 // a payload of at least min_payload bytes; any other message has min_payload = no_plan,
 // which no span's size reaches (objects are at most PTRDIFF_MAX bytes).
@@ -150,22 +150,24 @@ struct MessagePlan {
 };
 
 // Every step of a plan: same values as the general path for the signals that have the
-// shape (plain integers in an 8-byte window). Caller guarantees data holds every step's
-// window and out holds count entries.
+// shape (plain integers in an 8-byte window). Caller guarantees count >= 1 (no test before
+// the first step), that data holds every step's window and out holds count entries.
 inline void run_plan(const DecodeStep* steps, const std::uint8_t* data, Decoded* out,
                      std::size_t count) noexcept {
-  for (std::size_t i = 0; i < count; ++i) {
-    const DecodeStep& s = steps[i];
+  const DecodeStep* const end = steps + count;
+  do {
+    const DecodeStep& s = *steps;
     std::uint64_t word = 0;
     std::memcpy(&word, data + s.window, sizeof word);
     word = s.swap ? __builtin_bswap64(word) : word;
     const std::uint64_t raw = (word << s.left_shift) >> s.right_shift;
     const auto value =
         static_cast<double>(static_cast<std::int64_t>(raw << s.sign_shift) >> s.sign_shift);
-    out[i].status = SignalStatus::ok;
-    out[i].raw = raw;
-    out[i].physical = value * s.factor + s.offset;
-  }
+    out->status = SignalStatus::ok;
+    out->raw = raw;
+    out->physical = value * s.factor + s.offset;
+    ++out;
+  } while (++steps != end);
 }
 }  // namespace detail
 
@@ -202,15 +204,15 @@ class Codec {
 
   // Decodes every signal of a message into out[i] (signal i); out.size() must be at least
   // the message's signal count, extra entries are left alone. Returns the signals written.
-  // The common frame (a message with a plan, a payload of its full size) runs the plan
-  // inline; every other frame takes the general path out of line.
+  // The common frame (a message with a plan, a payload of its full size, room for every
+  // signal) runs the plan inline; every other frame takes the general path out of line.
   std::size_t decode_message(std::uint16_t message, std::span<const std::uint8_t> payload,
                              std::span<Decoded> out) const noexcept {
     const detail::MessagePlan& plan = plans_[message];
-    if (payload.size() >= plan.min_payload) [[likely]] {
-      const std::size_t count = std::min<std::size_t>(out.size(), plan.signal_count);
-      detail::run_plan(steps_.data() + plan.first_step, payload.data(), out.data(), count);
-      return count;
+    if (payload.size() >= plan.min_payload && out.size() >= plan.signal_count) [[likely]] {
+      detail::run_plan(steps_.data() + plan.first_step, payload.data(), out.data(),
+                       plan.signal_count);
+      return plan.signal_count;
     }
     return decode_message_general(message, payload, out);
   }
