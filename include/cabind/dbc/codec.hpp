@@ -18,7 +18,6 @@
 // Thread safety: a Codec is immutable after construction; concurrent use is safe.
 // References and string_views it returns live as long as the Codec.
 
-#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
