@@ -311,8 +311,8 @@ SignalStatus presence(const CompiledMessage& m, const CompiledSignal& s,
   out.physical = value * s.factor + s.offset;
 }
 
-// decode_message's general path, out of line so the fast loop stays a leaf that needs few
-// registers (no callee-saved spills on every frame).
+// The checked path, out of line so decode_message_general's window loop stays a leaf that
+// needs few registers (no callee-saved spills on every frame).
 [[gnu::noinline]] void decode_all_checked(const CompiledMessage& m,
                                           std::span<const std::uint8_t> payload, Decoded* out,
                                           std::size_t count) noexcept {
@@ -385,8 +385,8 @@ Decoded Codec::decode(SignalRef ref, std::span<const std::uint8_t> payload) cons
   return out;
 }
 
-// Every frame the inline plan does not take: a message without a plan, or a payload shorter
-// than the plan needs.
+// Every frame the inline plan does not take: a message without a plan, a payload shorter
+// than the plan needs, or an output with room for fewer than all of the message's signals.
 std::size_t Codec::decode_message_general(std::uint16_t message,
                                           std::span<const std::uint8_t> payload,
                                           std::span<Decoded> out) const noexcept {
