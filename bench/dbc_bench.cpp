@@ -85,12 +85,14 @@ double thread_cpu_ns() {
 
 // The data-plane loop: id lookup, then every signal of the message.
 // Returns the signals decoded; the values stay in `out`, which the caller keeps observable.
+// The codec is held by reference, as the daemon's frame router holds it.
 std::size_t decode_all(const Workload& w, std::array<Decoded, max_signals>& out) {
+  const Codec& codec = *w.codec;
   std::size_t decoded = 0;
   for (const TestFrame& frame : w.frames) {
-    const auto message = w.codec->find_message(frame.id, frame.extended);
+    const auto message = codec.find_message(frame.id, frame.extended);
     if (!message) continue;
-    decoded += w.codec->decode_message(
+    decoded += codec.decode_message(
         *message, std::span<const std::uint8_t>(frame.bytes.data(), frame.size), out);
     benchmark::DoNotOptimize(out.data());
     benchmark::ClobberMemory();

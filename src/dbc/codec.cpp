@@ -17,7 +17,6 @@ using detail::CompiledMessage;
 using detail::CompiledSignal;
 
 constexpr std::uint32_t extended_key_flag = 0x8000'0000U;
-constexpr std::uint32_t max_standard_id = 0x7FFU;
 
 std::uint32_t id_key(std::uint32_t id, bool extended) noexcept {
   return extended ? (id | extended_key_flag) : id;
@@ -182,14 +181,23 @@ CompiledSignal compile_signal(const Message& message, const Signal& signal,
   return s;
 }
 
-// The message's decode plan (see detail::DecodeStep), empty when some signal does not have
-// its shape: multiplexed, an IEEE float, a 64-bit unsigned integer, or nine bytes wide.
-std::vector<detail::DecodeStep> decode_steps(const CompiledMessage& m) {
-  std::vector<detail::DecodeStep> steps;
-  if (m.multiplexed) return steps;
-  steps.reserve(m.signals.size());
+// The message's decode plan (see detail::DecodeStep), its steps appended to `steps`; no plan
+// (nothing appended) for a message without signals (the plan runs its first step untested)
+// or when some signal does not have the shape: multiplexed, an IEEE float, a 64-bit
+// unsigned integer, or nine bytes wide.
+detail::MessagePlan message_plan(const CompiledMessage& m, std::vector<detail::DecodeStep>& steps) {
+  const auto has_shape = [](const CompiledSignal& s) {
+    return s.plain_integer && s.window_min_size != 0xFFFF;
+  };
+  if (m.signals.empty() || m.multiplexed ||
+      !std::all_of(m.signals.begin(), m.signals.end(), has_shape)) {
+    return {};
+  }
+  if (steps.size() + m.signals.size() > std::numeric_limits<std::uint32_t>::max()) return {};
+  const detail::MessagePlan plan{.min_payload = m.window_size,
+                                 .first_step = static_cast<std::uint32_t>(steps.size()),
+                                 .signal_count = static_cast<std::uint32_t>(m.signals.size())};
   for (const CompiledSignal& s : m.signals) {
-    if (!s.plain_integer || s.window_min_size == 0xFFFF) return {};
     const bool motorola = s.step < 0;
     steps.push_back({.factor = s.factor,
                      .offset = s.offset,
@@ -199,7 +207,7 @@ std::vector<detail::DecodeStep> decode_steps(const CompiledMessage& m) {
                      .right_shift = s.right_shift,
                      .sign_shift = s.sign_shift});
   }
-  return steps;
+  return plan;
 }
 
 CompiledMessage compile_message(const Message& message) {
@@ -234,8 +242,6 @@ CompiledMessage compile_message(const Message& message) {
     compiled.signals.push_back(s);
     compiled.limits.push_back(limits);
   }
-  compiled.steps = decode_steps(compiled);
-  compiled.signal_count = static_cast<std::uint16_t>(compiled.signals.size());
   // A chain of multiplexors must end: decode follows it without a depth limit.
   for (const CompiledSignal& start : compiled.signals) {
     const CompiledSignal* at = &start;
@@ -310,27 +316,8 @@ SignalStatus presence(const CompiledMessage& m, const CompiledSignal& s,
   out.physical = value * s.factor + s.offset;
 }
 
-// The common frame: every signal through its DecodeStep. Same values as decode_window for
-// the signals that have the shape (plain integers in an 8-byte window).
-[[gnu::always_inline]] inline void decode_planned(const detail::DecodeStep* steps,
-                                                  const std::uint8_t* data, Decoded* out,
-                                                  std::size_t count) noexcept {
-  for (std::size_t i = 0; i < count; ++i) {
-    const detail::DecodeStep& s = steps[i];
-    std::uint64_t word = 0;
-    std::memcpy(&word, data + s.window, sizeof word);
-    word = s.swap ? __builtin_bswap64(word) : word;
-    const std::uint64_t raw = (word << s.left_shift) >> s.right_shift;
-    const auto value =
-        static_cast<double>(static_cast<std::int64_t>(raw << s.sign_shift) >> s.sign_shift);
-    out[i].status = SignalStatus::ok;
-    out[i].raw = raw;
-    out[i].physical = value * s.factor + s.offset;
-  }
-}
-
-// decode_message's general path, out of line so the fast loop stays a leaf that needs few
-// registers (no callee-saved spills on every frame).
+// The checked path, out of line so decode_message_general's window loop stays a leaf that
+// needs few registers (no callee-saved spills on every frame).
 [[gnu::noinline]] void decode_all_checked(const CompiledMessage& m,
                                           std::span<const std::uint8_t> payload, Decoded* out,
                                           std::size_t count) noexcept {
@@ -344,12 +331,14 @@ Codec::Codec(Database database) : database_(std::move(database)) {
   if (database_.messages.size() >= no_message) {
     throw std::invalid_argument("too many messages");
   }
-  by_standard_id_.assign(max_standard_id + 1U, no_message);
+  by_standard_id_.fill(no_message);
   compiled_.reserve(database_.messages.size());
+  plans_.reserve(database_.messages.size());
   by_id_.reserve(database_.messages.size());
   for (std::size_t i = 0; i < database_.messages.size(); ++i) {
     const Message& message = database_.messages[i];
     compiled_.push_back(compile_message(message));
+    plans_.push_back(message_plan(compiled_.back(), steps_));
     by_id_.push_back({id_key(message.id, message.extended), static_cast<std::uint16_t>(i)});
     if (!message.extended && message.id <= max_standard_id) {
       by_standard_id_[message.id] = static_cast<std::uint16_t>(i);
@@ -381,16 +370,11 @@ std::optional<std::uint16_t> Codec::find_message(std::string_view name) const no
   return std::nullopt;
 }
 
-std::optional<std::uint16_t> Codec::find_message(std::uint32_t id, bool extended) const noexcept {
-  if (!extended) {
-    if (id > max_standard_id || by_standard_id_[id] == no_message) return std::nullopt;
-    return by_standard_id_[id];
-  }
-  const std::uint32_t key = id_key(id, extended);
+std::uint16_t Codec::find_extended(std::uint32_t id) const noexcept {
+  const std::uint32_t key = id_key(id, true);
   const auto it = std::lower_bound(by_id_.begin(), by_id_.end(), key,
                                    [](const IdEntry& e, std::uint32_t k) { return e.key < k; });
-  if (it == by_id_.end() || it->key != key) return std::nullopt;
-  return it->message;
+  return it == by_id_.end() || it->key != key ? no_message : it->message;
 }
 
 Decoded Codec::decode(SignalRef ref, std::span<const std::uint8_t> payload) const noexcept {
@@ -406,13 +390,14 @@ Decoded Codec::decode(SignalRef ref, std::span<const std::uint8_t> payload) cons
   return out;
 }
 
-std::size_t Codec::decode_message(std::uint16_t message, std::span<const std::uint8_t> payload,
-                                  std::span<Decoded> out) const noexcept {
+// Every frame the inline plan does not take: a message without a plan, a payload shorter
+// than the plan needs, or an output with room for fewer than all of the message's signals.
+std::size_t Codec::decode_message_general(std::uint16_t message,
+                                          std::span<const std::uint8_t> payload,
+                                          std::span<Decoded> out) const noexcept {
   const CompiledMessage& m = compiled_[message];
-  const std::size_t count = std::min<std::size_t>(out.size(), m.signal_count);
-  if (!m.steps.empty() && payload.size() >= m.window_size) [[likely]] {
-    decode_planned(m.steps.data(), payload.data(), out.data(), count);
-  } else if (!m.multiplexed && payload.size() >= m.window_size) {
+  const std::size_t count = std::min(out.size(), m.signals.size());
+  if (!m.multiplexed && payload.size() >= m.window_size) {
     for (std::size_t i = 0; i < count; ++i)
       decode_window(m.signals[i], payload.data(), out[i]);
   } else {

@@ -2,12 +2,16 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <array>
 #include <bit>
 #include <cmath>
 #include <filesystem>
+#include <optional>
 #include <random>
+#include <span>
 #include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "cabind/dbc/parser.hpp"
@@ -331,6 +335,69 @@ TEST(CodecProperty, EncodeThenDecodeRoundTrips) {
     ASSERT_EQ(codec->decode(ref, again).raw, raw);
   }
   EXPECT_GT(compiled, 1000);
+}
+
+// Random messages, payload sizes and output sizes: decode_message (its inline plan for a
+// full payload of plain integers, its general path otherwise) writes, bit for bit, what
+// decode() yields for each signal, and leaves the entries past the signals alone.
+TEST(CodecProperty, DecodeMessageMatchesDecodePerSignal) {
+  std::mt19937_64 rng(20261202);
+  int plan_shaped_full_frames = 0;
+  for (int round = 0; round < 2000; ++round) {
+    Message m;
+    m.name = "M";
+    m.size = static_cast<std::uint16_t>(1 + rng() % 64);
+    const std::size_t signal_count = rng() % 9;  // 0 to 8
+    bool plan_shaped = true;
+    for (std::size_t i = 0; i < signal_count; ++i) {
+      Signal s;
+      s.name = "S" + std::to_string(i);
+      s.byte_order = rng() % 2 == 0 ? ByteOrder::little_endian : ByteOrder::big_endian;
+      const bool wide = rng() % 8 == 0;  // sometimes a float or a 58..64-bit integer
+      const int kind = wide ? static_cast<int>(rng() % 4) : static_cast<int>(rng() % 2);
+      s.value_type = static_cast<ValueType>(kind);
+      s.length = kind == 2   ? 32
+                 : kind == 3 ? 64
+                 : wide      ? static_cast<std::uint16_t>(58 + rng() % 7)
+                             : static_cast<std::uint16_t>(1 + rng() % 57);
+      s.start_bit = static_cast<std::uint16_t>(rng() % (8U * m.size));
+      s.factor = std::array<double, 4>{1, 0.5, 0.1, -0.25}[rng() % 4];
+      s.offset = std::array<double, 4>{0, -40, 1000.5, 3}[rng() % 4];
+      plan_shaped = plan_shaped && !wide;
+      m.signals.push_back(s);
+    }
+    Database db;
+    db.messages.push_back(m);
+    std::optional<Codec> codec;
+    try {
+      codec.emplace(db);
+    } catch (const std::invalid_argument&) {
+      continue;  // a random start bit put a signal beyond the frame
+    }
+    std::array<std::uint8_t, 64> payload{};
+    for (auto& byte : payload)
+      byte = static_cast<std::uint8_t>(rng());
+    const std::size_t size = rng() % 4 == 0 ? rng() % (m.size + 1U) : m.size;
+    const std::size_t room = rng() % 4 == 0 ? rng() % (signal_count + 1U) : signal_count + 2U;
+    plan_shaped_full_frames += plan_shaped && signal_count > 0 && size == m.size &&
+                               room >= signal_count;
+
+    std::array<Decoded, 10> out;
+    out.fill(Decoded{SignalStatus::mux_inactive, 0xABCD, -7.0});
+    const std::span<const std::uint8_t> frame(payload.data(), size);
+    const std::size_t written = codec->decode_message(0, frame, std::span(out.data(), room));
+    ASSERT_EQ(written, std::min(room, signal_count));
+    for (std::size_t i = 0; i < out.size(); ++i) {
+      const Decoded want = i < written ? codec->decode({0, static_cast<std::uint16_t>(i)}, frame)
+                                       : Decoded{SignalStatus::mux_inactive, 0xABCD, -7.0};
+      ASSERT_EQ(out[i].status, want.status) << "round " << round << " signal " << i;
+      ASSERT_EQ(out[i].raw, want.raw) << "round " << round << " signal " << i;
+      ASSERT_EQ(std::bit_cast<std::uint64_t>(out[i].physical),
+                std::bit_cast<std::uint64_t>(want.physical))
+          << "round " << round << " signal " << i;
+    }
+  }
+  EXPECT_GT(plan_shaped_full_frames, 200);
 }
 
 }  // namespace

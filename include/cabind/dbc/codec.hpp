@@ -18,7 +18,10 @@
 // Thread safety: a Codec is immutable after construction; concurrent use is safe.
 // References and string_views it returns live as long as the Codec.
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <span>
 #include <string_view>
@@ -123,18 +126,48 @@ struct EncodeLimits {
 };
 
 struct CompiledMessage {
-  // Checked once per frame by decode_message: a message without multiplexed signals whose
-  // payload holds window_size bytes decodes every signal through its 8-byte window.
-  std::uint16_t window_size = 0;   // largest window_min_size of its signals
-  bool multiplexed = false;        // some signal has a multiplexor
-  std::uint16_t signal_count = 0;  // signals.size(), without a division per frame
+  // Checked once per frame by the general decode_message path: a message without
+  // multiplexed signals whose payload holds window_size bytes decodes every signal through
+  // its 8-byte window.
+  std::uint16_t window_size = 0;  // largest window_min_size of its signals
+  bool multiplexed = false;       // some signal has a multiplexor
   std::vector<CompiledSignal> signals;
-  // Per signal, when every signal has the DecodeStep shape (else empty): what
-  // decode_message runs for a payload of at least window_size bytes.
-  std::vector<DecodeStep> steps;
   std::vector<EncodeLimits> limits;  // per signal
   std::vector<MuxRange> mux_ranges;
 };
+
+// What the inline decode_message reads per frame, 16 bytes: one load from the message
+// index. A message of at least one signal, all of the DecodeStep shape, has its steps at
+// [first_step, first_step + signal_count) of the Codec's flat step array and runs them for
+// a payload of at least min_payload bytes; any other message has min_payload = no_plan,
+// which no span's size reaches (objects are at most PTRDIFF_MAX bytes).
+struct MessagePlan {
+  static constexpr std::uint64_t no_plan = ~std::uint64_t{0};
+  std::uint64_t min_payload = no_plan;
+  std::uint32_t first_step = 0;
+  std::uint32_t signal_count = 0;
+};
+
+// Every step of a plan: same values as the general path for the signals that have the
+// shape (plain integers in an 8-byte window). Caller guarantees count >= 1 (no test before
+// the first step), that data holds every step's window and out holds count entries.
+inline void run_plan(const DecodeStep* steps, const std::uint8_t* data, Decoded* out,
+                     std::size_t count) noexcept {
+  const DecodeStep* const end = steps + count;
+  do {
+    const DecodeStep& s = *steps;
+    std::uint64_t word = 0;
+    std::memcpy(&word, data + s.window, sizeof word);
+    word = s.swap ? __builtin_bswap64(word) : word;
+    const std::uint64_t raw = (word << s.left_shift) >> s.right_shift;
+    const auto value =
+        static_cast<double>(static_cast<std::int64_t>(raw << s.sign_shift) >> s.sign_shift);
+    out->status = SignalStatus::ok;
+    out->raw = raw;
+    out->physical = value * s.factor + s.offset;
+    ++out;
+  } while (++steps != end);
+}
 }  // namespace detail
 
 class Codec {
@@ -152,17 +185,36 @@ class Codec {
   [[nodiscard]] std::optional<std::uint16_t> find_message(std::string_view name) const noexcept;
 
   // ---- data plane ----
-  // The message index for a frame id: a direct table for standard ids, binary search over
-  // a sorted flat table for extended ids.
+  // The message index for a frame id: a direct table for standard ids (inline, one load),
+  // binary search over a sorted flat table for extended ids (out of line).
   [[nodiscard]] std::optional<std::uint16_t> find_message(std::uint32_t id,
-                                                          bool extended) const noexcept;
+                                                          bool extended) const noexcept {
+    // Both lookups yield a plain index (no_message when unknown) and the optional is made
+    // once at the end: GCC otherwise merges two optionals through the stack, a store of two
+    // halves and a wider reload that misses store forwarding on every frame.
+    const std::uint16_t index = extended                 ? find_extended(id)
+                                : id <= max_standard_id ? by_standard_id_[id]
+                                                        : no_message;
+    if (index == no_message) return std::nullopt;
+    return index;
+  }
 
   [[nodiscard]] Decoded decode(SignalRef ref, std::span<const std::uint8_t> payload) const noexcept;
 
   // Decodes every signal of a message into out[i] (signal i); out.size() must be at least
   // the message's signal count, extra entries are left alone. Returns the signals written.
+  // The common frame (a message with a plan, a payload of its full size, room for every
+  // signal) runs the plan inline; every other frame takes the general path out of line.
   std::size_t decode_message(std::uint16_t message, std::span<const std::uint8_t> payload,
-                             std::span<Decoded> out) const noexcept;
+                             std::span<Decoded> out) const noexcept {
+    const detail::MessagePlan& plan = plans_[message];
+    if (payload.size() >= plan.min_payload && out.size() >= plan.signal_count) [[likely]] {
+      detail::run_plan(steps_.data() + plan.first_step, payload.data(), out.data(),
+                       plan.signal_count);
+      return plan.signal_count;
+    }
+    return decode_message_general(message, payload, out);
+  }
 
   // Writes the signal's bits for `physical` into payload, every other bit untouched.
   // Integer signals round to the nearest raw value (halves away from zero).
@@ -196,11 +248,21 @@ class Codec {
     std::uint16_t message = 0;
   };
 
+  // The message index of an extended id, no_message when unknown.
+  [[nodiscard]] std::uint16_t find_extended(std::uint32_t id) const noexcept;
+  std::size_t decode_message_general(std::uint16_t message, std::span<const std::uint8_t> payload,
+                                     std::span<Decoded> out) const noexcept;
+
+  static constexpr std::uint32_t max_standard_id = 0x7FF;
+  static constexpr std::uint16_t no_message = 0xFFFF;
+
   Database database_;
   std::vector<detail::CompiledMessage> compiled_;
-  std::vector<IdEntry> by_id_;  // sorted by key
-  static constexpr std::uint16_t no_message = 0xFFFF;
-  std::vector<std::uint16_t> by_standard_id_;  // 2048 entries, no_message where unknown
+  std::vector<detail::MessagePlan> plans_;  // per message
+  std::vector<detail::DecodeStep> steps_;   // every plan's steps, message after message
+  std::vector<IdEntry> by_id_;              // sorted by key
+  // In the object rather than behind a pointer: the id lookup is one load from `this`.
+  std::array<std::uint16_t, max_standard_id + 1> by_standard_id_{};  // no_message if unknown
 };
 
 [[nodiscard]] const char* to_string(SignalStatus status) noexcept;
